@@ -105,15 +105,14 @@ void ntt_dif(std::span<Fp> values) {
   auto tables = twiddles_for(n);
   const Fp* tw = tables->forward.data();
   Fp* a = values.data();
-  // Large layers: one pass over the whole vector each, split across threads by butterfly index.
+  // Large layers: one pass over the whole vector each.
   size_t h = n / 2;
   for (; h >= kCacheBlock; h >>= 1) {
-    const int64_t pairs = static_cast<int64_t>(n / 2);
+    // Few blocks, each long: split every block's butterflies across threads.
+    for (size_t j = 0; j < n; j += 2 * h) {
+      const int64_t hh = static_cast<int64_t>(h);
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < pairs; p += 1024) {
-      // Walk 1024 butterflies starting at pair index p: pair p sits in block p / h at offset p % h.
-      for (int64_t q = p; q < std::min<int64_t>(pairs, p + 1024); ++q) {
-        const size_t block = q / h, i = q % h, j = block * 2 * h;
+      for (int64_t i = 0; i < hh; ++i) {
         Fp u = a[j + i], v = a[j + i + h];
         a[j + i] = u + v;
         a[j + i + h] = (u - v) * tw[h + i];
@@ -145,11 +144,10 @@ void intt_dit(std::span<Fp> values) {
     for (size_t hh = 1; hh < block; hh <<= 1) dit_layer_range(a, hh, tw, b * block, (b + 1) * block);
   }
   for (size_t h = block; h < n; h <<= 1) {
-    const int64_t pairs = static_cast<int64_t>(n / 2);
+    for (size_t j = 0; j < n; j += 2 * h) {
+      const int64_t hh = static_cast<int64_t>(h);
 #pragma omp parallel for schedule(static)
-    for (int64_t p = 0; p < pairs; p += 1024) {
-      for (int64_t q = p; q < std::min<int64_t>(pairs, p + 1024); ++q) {
-        const size_t blk = q / h, i = q % h, j = blk * 2 * h;
+      for (int64_t i = 0; i < hh; ++i) {
         Fp u = a[j + i], v = a[j + i + h] * tw[h + i];
         a[j + i] = u + v;
         a[j + i + h] = u - v;
