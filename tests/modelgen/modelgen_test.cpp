@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -318,6 +320,311 @@ TEST(Modelgen, RejectsBadSpecs) {
   EXPECT_THROW(generate(s), Error);
   EXPECT_THROW(parse_kind("resnet"), Error);
   EXPECT_EQ(parse_kind("tiny-transformer"), Kind::kTinyTransformer);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// A deliberately naive float evaluator for exactly the ops the generator emits. It lets the tests
+// check what a checker cannot: that the graphs compute, and that the weight scaling keeps every
+// intermediate tensor of order one (what a fixed-point quantizer needs).
+namespace ref {
+
+struct Tensor {
+  std::vector<int64_t> shape;
+  std::vector<float> v;
+  int64_t size() const { return static_cast<int64_t>(v.size()); }
+};
+
+std::vector<int64_t> strides(const std::vector<int64_t>& s) {
+  std::vector<int64_t> st(s.size(), 1);
+  for (int i = static_cast<int>(s.size()) - 2; i >= 0; --i) st[i] = st[i + 1] * s[i + 1];
+  return st;
+}
+
+Tensor from_proto(const onnx::TensorProto& t) {
+  Tensor r;
+  r.shape.assign(t.dims().begin(), t.dims().end());
+  int64_t n = 1;
+  for (int64_t d : r.shape) n *= d;
+  r.v.resize(static_cast<size_t>(n));
+  const std::string& raw = t.raw_data();
+  for (int64_t i = 0; i < n; ++i) {
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      std::memcpy(&r.v[i], raw.data() + 4 * i, 4);
+    } else if (t.data_type() == onnx::TensorProto::INT64) {
+      int64_t x;
+      std::memcpy(&x, raw.data() + 8 * i, 8);
+      r.v[i] = static_cast<float>(x);
+    } else {
+      r.v[i] = raw[i] ? 1.0f : 0.0f;  // BOOL
+    }
+  }
+  return r;
+}
+
+template <class F>
+Tensor broadcast(const Tensor& a, const Tensor& b, F f) {
+  const size_t rank = std::max(a.shape.size(), b.shape.size());
+  auto pad = [&](std::vector<int64_t> s) {
+    s.insert(s.begin(), rank - s.size(), 1);
+    return s;
+  };
+  const auto as = pad(a.shape), bs = pad(b.shape);
+  Tensor r;
+  for (size_t i = 0; i < rank; ++i) r.shape.push_back(std::max(as[i], bs[i]));
+  const auto rst = strides(r.shape), ast = strides(as), bst = strides(bs);
+  int64_t n = 1;
+  for (int64_t d : r.shape) n *= d;
+  r.v.resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t ia = 0, ib = 0;
+    for (size_t k = 0; k < rank; ++k) {
+      const int64_t c = (i / rst[k]) % r.shape[k];
+      if (as[k] != 1) ia += c * ast[k];
+      if (bs[k] != 1) ib += c * bst[k];
+    }
+    r.v[i] = f(a.v[ia], b.v[ib]);
+  }
+  return r;
+}
+
+// [..., m, k] x [..., k, n] with the leading dims broadcast (one side may be 2-D).
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  const int64_t m = a.shape[a.shape.size() - 2], k = a.shape.back(), n = b.shape.back();
+  const int64_t a_batch = a.size() / (m * k), b_batch = b.size() / (k * n);
+  const int64_t batch = std::max(a_batch, b_batch);
+  Tensor r;
+  r.shape = a_batch >= b_batch ? a.shape : b.shape;
+  r.shape[r.shape.size() - 2] = m;
+  r.shape.back() = n;
+  r.v.assign(static_cast<size_t>(batch * m * n), 0.0f);
+  for (int64_t t = 0; t < batch; ++t) {
+    const float* A = a.v.data() + (a_batch == 1 ? 0 : t) * m * k;
+    const float* B = b.v.data() + (b_batch == 1 ? 0 : t) * k * n;
+    float* R = r.v.data() + t * m * n;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t p = 0; p < k; ++p)
+        for (int64_t j = 0; j < n; ++j) R[i * n + j] += A[i * k + p] * B[p * n + j];
+  }
+  return r;
+}
+
+Tensor transpose(const Tensor& a, const std::vector<int64_t>& perm) {
+  Tensor r;
+  for (int64_t p : perm) r.shape.push_back(a.shape[p]);
+  r.v.resize(a.v.size());
+  const auto ast = strides(a.shape), rst = strides(r.shape);
+  for (int64_t i = 0; i < a.size(); ++i) {
+    int64_t src = 0;
+    for (size_t k = 0; k < perm.size(); ++k) src += ((i / rst[k]) % r.shape[k]) * ast[perm[k]];
+    r.v[i] = a.v[src];
+  }
+  return r;
+}
+
+const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const std::string& name) {
+  for (const auto& a : n.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+std::vector<int64_t> ints(const onnx::NodeProto& n, const std::string& name) {
+  const auto* a = find_attr(n, name);
+  return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{};
+}
+
+// Runs the graph; calls `seen(node, output)` for every node output.
+template <class Seen>
+Tensor run(const onnx::ModelProto& m, const Tensor& input, Seen seen) {
+  std::map<std::string, Tensor> env;
+  for (const auto& t : m.graph().initializer()) env[t.name()] = from_proto(t);
+  env["input"] = input;
+  for (const auto& n : m.graph().node()) {
+    auto in = [&](int i) -> const Tensor& { return env.at(n.input(i)); };
+    const std::string& op = n.op_type();
+    Tensor r;
+    auto unary = [&](auto f) {
+      r = in(0);
+      for (auto& x : r.v) x = f(x);
+    };
+    if (op == "Constant") r = from_proto(find_attr(n, "value")->t());
+    else if (op == "Add") r = broadcast(in(0), in(1), [](float a, float b) { return a + b; });
+    else if (op == "Sub") r = broadcast(in(0), in(1), [](float a, float b) { return a - b; });
+    else if (op == "Mul") r = broadcast(in(0), in(1), [](float a, float b) { return a * b; });
+    else if (op == "Div") r = broadcast(in(0), in(1), [](float a, float b) { return a / b; });
+    else if (op == "Pow") r = broadcast(in(0), in(1), [](float a, float b) { return std::pow(a, b); });
+    else if (op == "Relu") unary([](float x) { return std::max(x, 0.0f); });
+    else if (op == "Sqrt") unary([](float x) { return std::sqrt(x); });
+    else if (op == "Erf") unary([](float x) { return std::erf(x); });
+    else if (op == "MatMul") r = matmul(in(0), in(1));
+    else if (op == "Gemm") {
+      r = matmul(in(0), transpose(in(1), {1, 0}));
+      r = broadcast(r, in(2), [](float a, float b) { return a + b; });
+    } else if (op == "Transpose") r = transpose(in(0), ints(n, "perm"));
+    else if (op == "Reshape" || op == "Flatten") {
+      r = in(0);
+      if (op == "Flatten") r.shape = {r.shape[0], r.size() / r.shape[0]};
+      else {
+        std::vector<int64_t> s;
+        for (size_t i = 0; i < in(1).v.size(); ++i)
+          s.push_back(in(1).v[i] == 0 ? in(0).shape[i] : static_cast<int64_t>(in(1).v[i]));
+        r.shape = s;
+      }
+    } else if (op == "ReduceMean" || op == "Softmax") {
+      r = in(0);
+      const int64_t d = r.shape.back();
+      if (op == "ReduceMean") r.shape.back() = 1;
+      if (op == "ReduceMean") r.v.resize(r.v.size() / d);
+      for (int64_t row = 0; row < in(0).size() / d; ++row) {
+        const float* x = in(0).v.data() + row * d;
+        if (op == "ReduceMean") {
+          double s = 0;
+          for (int64_t j = 0; j < d; ++j) s += x[j];
+          r.v[row] = static_cast<float>(s / d);
+        } else {
+          const float mx = *std::max_element(x, x + d);
+          double s = 0;
+          for (int64_t j = 0; j < d; ++j) s += std::exp(x[j] - mx);
+          for (int64_t j = 0; j < d; ++j) r.v[row * d + j] = static_cast<float>(std::exp(x[j] - mx) / s);
+        }
+      }
+    } else if (op == "Gather") {
+      const Tensor &data = in(0), &idx = in(1);
+      const int64_t row = data.shape[1];
+      r.shape = idx.shape;
+      r.shape.push_back(row);
+      for (float i : idx.v)
+        r.v.insert(r.v.end(), data.v.begin() + static_cast<int64_t>(i) * row,
+                   data.v.begin() + (static_cast<int64_t>(i) + 1) * row);
+    } else if (op == "Trilu") {
+      r = in(0);
+      const int64_t c = r.shape[1];
+      for (int64_t i = 0; i < r.size(); ++i)
+        if (i % c > i / c) r.v[i] = 0;
+    } else if (op == "Where") {
+      auto keep = broadcast(in(0), in(1), [](float c, float x) { return c != 0 ? x : NAN; });
+      r = broadcast(keep, in(2), [](float x, float y) { return std::isnan(x) ? y : x; });
+    } else if (op == "BatchNormalization") {
+      r = in(0);
+      const int64_t c = r.shape[1], hw = r.size() / (r.shape[0] * c);
+      for (int64_t i = 0; i < r.size(); ++i) {
+        const int64_t ch = (i / hw) % c;
+        r.v[i] = (r.v[i] - in(3).v[ch]) / std::sqrt(in(4).v[ch] + 1e-5f) * in(1).v[ch] + in(2).v[ch];
+      }
+    } else if (op == "Conv") {
+      const Tensor &x = in(0), &w = in(1), &b = in(2);
+      const int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
+      const int64_t O = w.shape[0], K = w.shape[2], P = ints(n, "pads")[0];
+      const int64_t OH = H + 2 * P - K + 1, OW = W + 2 * P - K + 1;
+      r.shape = {N, O, OH, OW};
+      r.v.assign(static_cast<size_t>(N * O * OH * OW), 0.0f);
+      for (int64_t bn = 0; bn < N; ++bn)
+        for (int64_t o = 0; o < O; ++o) {
+          float* out = r.v.data() + (bn * O + o) * OH * OW;
+          for (int64_t i = 0; i < OH * OW; ++i) out[i] = b.v[o];
+          for (int64_t c = 0; c < C; ++c)
+            for (int64_t ky = 0; ky < K; ++ky)
+              for (int64_t kx = 0; kx < K; ++kx) {
+                const float wv = w.v[((o * C + c) * K + ky) * K + kx];
+                for (int64_t oy = 0; oy < OH; ++oy) {
+                  const int64_t iy = oy + ky - P;
+                  if (iy < 0 || iy >= H) continue;
+                  for (int64_t ox = 0; ox < OW; ++ox) {
+                    const int64_t ix = ox + kx - P;
+                    if (ix >= 0 && ix < W) out[oy * OW + ox] += wv * x.v[((bn * C + c) * H + iy) * W + ix];
+                  }
+                }
+              }
+        }
+    } else if (op == "MaxPool" || op == "AveragePool") {
+      const Tensor& x = in(0);
+      const int64_t NC = x.shape[0] * x.shape[1], H = x.shape[2], W = x.shape[3];
+      r.shape = {x.shape[0], x.shape[1], H / 2, W / 2};
+      for (int64_t c = 0; c < NC; ++c)
+        for (int64_t y = 0; y < H / 2; ++y)
+          for (int64_t xx = 0; xx < W / 2; ++xx) {
+            const float* p = x.v.data() + c * H * W + 2 * y * W + 2 * xx;
+            const float a = p[0], b = p[1], cc = p[W], d = p[W + 1];
+            r.v.push_back(op == "MaxPool" ? std::max({a, b, cc, d}) : (a + b + cc + d) / 4);
+          }
+    } else {
+      ADD_FAILURE() << "reference evaluator lacks " << op;
+      return {};
+    }
+    seen(n, r);
+    env[n.output(0)] = std::move(r);
+  }
+  return env.at("output");
+}
+
+}  // namespace ref
+
+double rms(const std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += static_cast<double>(x) * x;
+  return std::sqrt(s / static_cast<double>(v.size()));
+}
+
+// Evaluates the model on its example input and bounds the RMS of every Conv/Gemm/MatMul/Add/Relu
+// output: no collapse to zero, no blow-up, through 13 VGG layers or a GPT stack alike.
+void check_activations(const Spec& spec, const std::vector<int64_t>& out_shape) {
+  SCOPED_TRACE(kind_name(spec.kind));
+  const Model m = generate(spec);
+  ref::Tensor x;
+  x.shape = m.input_shape;
+  for (double v : json_values(example_input_json(spec))) x.v.push_back(static_cast<float>(v));
+  double lo = 1e9, hi = 0;
+  std::string lo_at, hi_at;
+  const auto out = ref::run(m.proto, x, [&](const onnx::NodeProto& n, const ref::Tensor& t) {
+    static const std::set<std::string> tracked{"Conv", "Gemm", "MatMul", "Add", "Relu", "BatchNormalization"};
+    if (!tracked.count(n.op_type())) return;
+    // The additive causal mask puts -1e4 on masked scores by design; Softmax flattens it again.
+    if (n.input_size() > 1 && n.input(1) == "causal_mask") return;
+    for (float v : t.v) ASSERT_TRUE(std::isfinite(v)) << n.name();
+    const double r = rms(t.v);
+    if (r < lo) lo = r, lo_at = n.name();
+    if (r > hi) hi = r, hi_at = n.name();
+  });
+  EXPECT_EQ(out.shape, out_shape);
+  EXPECT_GT(lo, 0.05) << lo_at;
+  EXPECT_LT(hi, 20.0) << hi_at;
+  std::printf("  %-16s activation RMS in [%.3f (%s), %.3f (%s)], output RMS %.3f\n", kind_name(spec.kind).c_str(), lo,
+              lo_at.c_str(), hi, hi_at.c_str(), rms(out.v));
+}
+
+TEST(Modelgen, ActivationsStayOrderOne) {
+  check_activations(spec_of(Kind::kMlp), {1, 10});
+  check_activations(spec_of(Kind::kLeNet5), {1, 10});
+  Spec avg = spec_of(Kind::kLeNet5);
+  avg.pool = Pool::kAvg;
+  check_activations(avg, {1, 10});
+  check_activations(spec_of(Kind::kVgg11), {1, 10});
+  check_activations(spec_of(Kind::kVgg16), {1, 10});
+  Spec nobn = spec_of(Kind::kVgg16);
+  nobn.batch_norm = false;
+  check_activations(nobn, {1, 10});
+  check_activations(spec_of(Kind::kTinyTransformer), {1, 16, 64});
+  Spec g = spec_of(Kind::kGpt);
+  g.layers = 4;
+  check_activations(g, {1, 32, 512});
+  g.mask = Mask::kWhere;
+  g.tie_embeddings = true;
+  check_activations(g, {1, 32, 512});
+}
+
+// The causal mask must make position i independent of tokens after i.
+TEST(Modelgen, GptIsCausal) {
+  for (Mask mask : {Mask::kAdditive, Mask::kWhere}) {
+    Spec s = spec_of(Kind::kGpt);
+    s.mask = mask;
+    s.context = 8;
+    s.vocab = 20;
+    const Model m = generate(s);
+    ref::Tensor a{{1, 8}, {1, 2, 3, 4, 5, 6, 7, 8}}, b = a;
+    b.v[5] = 19;
+    const auto ya = ref::run(m.proto, a, [](auto&, auto&) {}), yb = ref::run(m.proto, b, [](auto&, auto&) {});
+    for (int64_t i = 0; i < 5 * 20; ++i) EXPECT_NEAR(ya.v[i], yb.v[i], 1e-5) << i;
+    EXPECT_NE(std::vector<float>(ya.v.begin() + 100, ya.v.end()), std::vector<float>(yb.v.begin() + 100, yb.v.end()));
+  }
 }
 
 }  // namespace
