@@ -25,7 +25,8 @@ struct MerkleMultiProof {
 
 class MerkleTree {
  public:
-  // values.size() must be a multiple of row_width, and the row count a power of two.
+  // values.size() must be a multiple of row_width (> 0), and the row count a power of two (>= 1);
+  // zk::Error otherwise.
   MerkleTree(std::span<const Fp> values, size_t row_width, bool salted);
   MerkleTree(std::span<const Fp2> values, size_t row_width, bool salted);
 
@@ -33,7 +34,8 @@ class MerkleTree {
   size_t num_rows() const;
   bool salted() const;
 
-  // rows: any order, duplicates allowed; the proof covers the sorted unique set.
+  // rows: any order, duplicates allowed; the proof covers the sorted unique set. Throws zk::Error
+  // on a row >= num_rows().
   MerkleMultiProof open(std::span<const size_t> rows) const;
 
   // Leaf digest of a row as the tree computes it.
@@ -43,6 +45,8 @@ class MerkleTree {
   // Recomputes the root from the (sorted unique) rows' leaf digests and the proof. Returns false
   // on any inconsistency (wrong count of siblings, index out of range, root mismatch); never throws
   // on hostile input.
+  // An empty row set is rejected (it would prove nothing). proof.salts is not read beyond its
+  // count, which must be 0 or the row count: the caller folds salts into leaf_digests.
   static bool verify(const Digest& root, size_t num_rows, std::span<const size_t> sorted_unique_rows,
                      std::span<const Digest> leaf_digests, const MerkleMultiProof& proof);
 
