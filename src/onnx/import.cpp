@@ -380,14 +380,8 @@ void prune(Graph& g) {
   }
 }
 
-Graph convert(pb::ModelProto& model, const ImportOptions& opt) {
-  if (!model.has_graph()) throw Error("not an ONNX model: it has no graph");
-  int opset = 0;
-  for (const auto& imp : model.opset_import())
-    if (imp.domain().empty() || imp.domain() == "ai.onnx") opset = static_cast<int>(imp.version());
-  if (opset == 0 && model.opset_import_size() == 0) opset = 1;  // IR v1-2 models imply opset 1
-
-  // Refuse unsupported ops before anything else, with one message naming them.
+// Refuses unsupported ops before anything else, with one message naming them.
+void check_ops(const pb::ModelProto& model) {
   std::vector<const pb::NodeProto*> all;
   collect_ops(model.graph(), all);
   for (const auto* np : all) {
@@ -404,6 +398,15 @@ Graph convert(pb::ModelProto& model, const ImportOptions& opt) {
                         (extra ? " and also " + others : "") + "; supported ops: " + supported_ops_list());
     }
   }
+
+}
+
+Graph convert(pb::ModelProto& model, const ImportOptions& opt) {
+  if (!model.has_graph()) throw Error("not an ONNX model: it has no graph");
+  int opset = 0;
+  for (const auto& imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") opset = static_cast<int>(imp.version());
+  if (opset == 0 && model.opset_import_size() == 0) opset = 1;  // IR v1-2 models imply opset 1
 
   pb::GraphProto& gp = *model.mutable_graph();
   Graph g;
@@ -587,6 +590,7 @@ Graph import_bytes(const std::string& bytes, const ImportOptions& options) {
   if (bytes.size() > static_cast<size_t>(INT_MAX) || !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error("not an ONNX model: protobuf parsing failed (file truncated or not ONNX)");
   if (!model.has_graph() || model.ir_version() <= 0) throw Error("not an ONNX model: no graph or IR version");
+  check_ops(model);
   try {
     pb::checker::check_model(model);
   } catch (const std::exception& e) {
