@@ -1,8 +1,8 @@
 #include "hash/sha256.hpp"
 
-// OpenSSL 3 deprecates the SHA256_* one-shot API in favour of EVP, but EVP costs a context
+// OpenSSL 3 deprecates the low-level SHA256_* API in favour of EVP, but EVP costs a context
 // allocation and a provider dispatch per call, which dominates for 64..200-byte Merkle messages.
-// The one-shot function is still part of the 3.x ABI; suppress the warning for this file only.
+// The low-level functions are still part of the 3.x ABI; suppress the warning for this file only.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
@@ -192,7 +192,7 @@ ZK_SHA_TARGET void hw_hash(const uint8_t* const msg[L], size_t len, uint8_t* con
   alignas(16) uint8_t tail[L][128];
   const uint64_t bit_length_be = __builtin_bswap64(uint64_t(len) * 8);
   for (int l = 0; l < L; ++l) {
-    std::memcpy(tail[l], msg[l] + 64 * full, rem);
+    if (rem) std::memcpy(tail[l], msg[l] + 64 * full, rem);  // msg may be null when len == 0
     tail[l][rem] = 0x80;
     std::memset(tail[l] + rem + 1, 0, tail_blocks * 64 - rem - 1 - 8);
     std::memcpy(tail[l] + tail_blocks * 64 - 8, &bit_length_be, 8);
@@ -230,10 +230,12 @@ std::atomic<bool> g_force_portable{false};
 bool use_hw() { return !g_force_portable.load(std::memory_order_relaxed) && cpu_has_sha(); }
 
 void openssl_sha256(const uint8_t* data, size_t len, uint8_t* out) {
-  // OpenSSL dereferences nothing for len 0, but a null pointer from an empty span is still
-  // better kept away from a C API.
-  static const uint8_t kEmpty = 0;
-  SHA256(len ? data : &kEmpty, len, out);
+  // Init/Update/Final rather than the one-shot SHA256(): in OpenSSL 3 the latter goes through
+  // EVP_Q_digest, which fetches the algorithm by name on every call (~5x slower for 64 bytes).
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  if (len) SHA256_Update(&ctx, data, len);
+  SHA256_Final(out, &ctx);
 }
 
 }  // namespace
