@@ -1003,16 +1003,18 @@ void matmul_2d(const float* a, const float* b, double* c, int64_t M, int64_t K, 
 }
 
 // Batched MatMul with numpy semantics (1-D promotion, broadcast batch dims), result in double.
-std::vector<double> matmul_run(const Node& n, Tensor a, Tensor b, Shape& os) {
-  if (!a.is_float()) a = cast_to(a, DType::Float32);
-  if (!b.is_float()) b = cast_to(b, DType::Float32);
+std::vector<double> matmul_run(const Node& n, const Tensor& a0, const Tensor& b0, Shape& os) {
+  Tensor at, bt;  // only used for integer operands; float operands are read in place
+  const Tensor& a = a0.is_float() ? a0 : (at = cast_to(a0, DType::Float32));
+  const Tensor& b = b0.is_float() ? b0 : (bt = cast_to(b0, DType::Float32));
   if (a.rank() == 0 || b.rank() == 0) fail(n, "inputs must not be scalars");
-  const bool a1 = a.rank() == 1, b1 = b.rank() == 1;
-  if (a1) a.shape.insert(a.shape.begin(), 1);
-  if (b1) b.shape.push_back(1);
-  const int64_t M = a.shape[a.rank() - 2], K = a.shape.back(), N = b.shape.back();
-  if (b.shape[b.rank() - 2] != K) fail(n, "inner dimensions differ: " + shape_str(a.shape) + " x " + shape_str(b.shape));
-  Shape ab(a.shape.begin(), a.shape.end() - 2), bb(b.shape.begin(), b.shape.end() - 2);
+  Shape as = a.shape, bs = b.shape;
+  const bool a1 = as.size() == 1, b1 = bs.size() == 1;
+  if (a1) as.insert(as.begin(), 1);
+  if (b1) bs.push_back(1);
+  const int64_t M = as[as.size() - 2], K = as.back(), N = bs.back();
+  if (bs[bs.size() - 2] != K) fail(n, "inner dimensions differ: " + shape_str(a.shape) + " x " + shape_str(b.shape));
+  Shape ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2);
   Shape batch = broadcast_shapes(n, {&ab, &bb});
   os = batch;
   if (!a1) os.push_back(M);
@@ -1033,21 +1035,41 @@ void k_matmul(const Node& n, const In& in, Out& out) {
 }
 
 void k_gemm(const Node& n, const In& in, Out& out) {
-  Tensor a = need(n, in, 0), b = need(n, in, 1);
-  if (a.rank() != 2 || b.rank() != 2) {
-    // Gemm before opset 11 also accepted higher ranks flattened to 2-D; everyone exports 2-D.
-    if (a.rank() > 2) a.shape = {a.shape[0], a.size() / std::max<int64_t>(1, a.shape[0])};
-    if (a.rank() != 2 || b.rank() != 2) fail(n, "A and B must be 2-D, got " + shape_str(a.shape) + " and " + shape_str(b.shape));
+  // References, not copies: B is often a classifier's 100M-weight matrix.
+  Tensor atmp, btmp;
+  const Tensor* ap = &float_input(n, in, 0, atmp);
+  const Tensor& b = float_input(n, in, 1, btmp);
+  if (ap->rank() > 2) {  // Gemm before opset 11 also accepted higher ranks flattened to 2-D
+    if (ap != &atmp) atmp = *ap;
+    atmp.shape = {atmp.shape[0], atmp.size() / std::max<int64_t>(1, atmp.shape[0])};
+    ap = &atmp;
   }
-  if (!a.is_float()) a = cast_to(a, DType::Float32);
-  if (!b.is_float()) b = cast_to(b, DType::Float32);
-  if (n.get_int("transA", 0)) a = transpose(a, {1, 0});
-  if (n.get_int("transB", 0)) b = transpose(b, {1, 0});
-  const int64_t M = a.shape[0], K = a.shape[1], N = b.shape[1];
-  if (b.shape[0] != K) fail(n, "inner dimensions differ: " + shape_str(a.shape) + " x " + shape_str(b.shape));
+  if (ap->rank() != 2 || b.rank() != 2) fail(n, "A and B must be 2-D, got " + shape_str(ap->shape) + " and " + shape_str(b.shape));
+  if (n.get_int("transA", 0)) {
+    atmp = transpose(*ap, {1, 0});
+    ap = &atmp;
+  }
+  const Tensor& a = *ap;
+  const bool tb = n.get_int("transB", 0) != 0;
+  const int64_t M = a.shape[0], K = a.shape[1], N = tb ? b.shape[0] : b.shape[1];
+  if ((tb ? b.shape[1] : b.shape[0]) != K) fail(n, "inner dimensions differ: " + shape_str(a.shape) + " x " + shape_str(b.shape) + (tb ? " (transB)" : ""));
   const double alpha = n.get_float("alpha", 1.0f), beta = n.get_float("beta", 1.0f);
   std::vector<double> c(M * N);
-  matmul_2d(a.f.data(), b.f.data(), c.data(), M, K, N);
+  if (tb) {
+    // Rows of B are contiguous: dot products avoid transposing a classifier's 100M-weight matrix.
+#pragma omp parallel for schedule(static)
+    for (int64_t j = 0; j < N; ++j)
+      for (int64_t i = 0; i < M; ++i) {
+        const float* ar = a.f.data() + i * K;
+        const float* br = b.f.data() + j * K;
+        double acc = 0;
+#pragma omp simd reduction(+ : acc)
+        for (int64_t k = 0; k < K; ++k) acc += static_cast<double>(ar[k]) * br[k];
+        c[i * N + j] = acc;
+      }
+  } else {
+    matmul_2d(a.f.data(), b.f.data(), c.data(), M, K, N);
+  }
   Tensor r = make(DType::Float32, {M, N});
   const Tensor* cb = opt(in, 2);
   if (cb && cb->size() > 0) {
@@ -1435,7 +1457,7 @@ void k_conv_integer(const Node& n, const In& in, Out& out) {
 std::vector<double> int_matmul(const Node& n, const Tensor& a, const Tensor* azp, const Tensor& b, const Tensor* bzp, Shape& os) {
   Tensor ac = centered(n, a, azp, std::max<int64_t>(0, a.rank() - 2));
   Tensor bc = centered(n, b, bzp, b.rank() - 1);
-  return matmul_run(n, std::move(ac), std::move(bc), os);
+  return matmul_run(n, ac, bc, os);
 }
 
 void k_matmul_integer(const Node& n, const In& in, Out& out) {
