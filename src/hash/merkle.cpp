@@ -21,9 +21,10 @@ static_assert(sizeof(Fp) == 8 && std::is_trivially_copyable_v<Fp>);
 static_assert(sizeof(Fp2) == 16 && std::is_trivially_copyable_v<Fp2>);
 
 constexpr size_t kSaltBytes = sizeof(Salt);
-// Leaves per OpenMP work item: bounds the per-thread staging buffer (salt || row) and the
-// granularity of one getrandom call.
-constexpr size_t kLeafChunk = 256;
+// Leaves per OpenMP work item: at most 256, and about 64 KiB of row data so that the per-thread
+// staging buffer (salt || row) stays cache-sized even for very wide rows.
+constexpr size_t kLeafChunkRows = 256;
+constexpr size_t kLeafChunkBytes = size_t(1) << 16;
 // Nodes per OpenMP work item on the inner levels.
 constexpr size_t kNodeChunk = 2048;
 // Below these sizes (roughly a millisecond of hashing) a level is hashed serially: with the cores
@@ -38,16 +39,17 @@ void hash_leaves(const uint8_t* bytes, size_t num_rows, size_t row_bytes, bool s
                  std::vector<Digest>& leaves, std::vector<Salt>& salts) {
   leaves.resize(num_rows);
   if (salted) salts.resize(num_rows);
-  const size_t chunks = (num_rows + kLeafChunk - 1) / kLeafChunk;
+  const size_t chunk_rows = std::clamp<size_t>(kLeafChunkBytes / row_bytes, 1, kLeafChunkRows);
+  const size_t chunks = (num_rows + chunk_rows - 1) / chunk_rows;
   const bool parallel = num_rows * (row_bytes + (salted ? kSaltBytes : 0)) >= kParallelLeafBytes;
 #pragma omp parallel if (parallel)
   {
     std::vector<uint8_t> staging;
-    if (salted) staging.resize(kLeafChunk * (kSaltBytes + row_bytes));
+    if (salted) staging.resize(chunk_rows * (kSaltBytes + row_bytes));
 #pragma omp for schedule(dynamic, 1)
     for (size_t c = 0; c < chunks; ++c) {
-      const size_t begin = c * kLeafChunk;
-      const size_t n = std::min(kLeafChunk, num_rows - begin);
+      const size_t begin = c * chunk_rows;
+      const size_t n = std::min(chunk_rows, num_rows - begin);
       const uint8_t* rows = bytes + begin * row_bytes;
       if (!salted) {
         detail::sha256_many_serial(rows, row_bytes, n, leaves.data() + begin);

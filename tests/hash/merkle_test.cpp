@@ -124,6 +124,21 @@ TEST(Merkle, OpenVerifyFp2Salted) {
   check_openings<Fp2>(rng, true);
 }
 
+TEST(Merkle, WideRows) {
+  // Rows wider than the hashing chunk (one row per work item) and a parallel-sized salted tree.
+  std::mt19937_64 rng(19);
+  for (bool salted : {false, true}) {
+    auto values = random_fp2s(16 * 5000, rng);
+    MerkleTree tree(std::span<const Fp2>(values), 5000, salted);
+    if (!salted) {
+      EXPECT_EQ(tree.root(), spec_root(values, 5000));
+    }
+    std::vector<size_t> rows = {0, 7, 15};
+    auto proof = tree.open(rows);
+    EXPECT_TRUE(MerkleTree::verify(tree.root(), 16, rows, leaf_digests(values, 5000, rows, proof), proof));
+  }
+}
+
 TEST(Merkle, SingleRowRootIsLeafDigest) {
   std::vector<Fp> row = {Fp(1), Fp(2), Fp(3)};
   MerkleTree tree(std::span<const Fp>(row), 3, false);
