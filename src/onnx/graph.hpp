@@ -9,7 +9,8 @@
 //   - Every graph input and output has a fully static shape (no symbolic dims).
 //   - `constants` holds every initializer, every folded `Constant` node and every value produced by a
 //     constant sub-graph. A name is either a constant or produced by exactly one node, never both.
-//   - Identity/Dropout are removed, BatchNormalization that follows a Conv/Gemm is folded into it,
+//   - Identity/Dropout are removed (an Identity survives only where a graph output is directly a
+//     graph input or another output), BatchNormalization that follows a Conv/Gemm is folded into it,
 //     `If` with a constant condition is replaced by its taken branch.
 //   - `op_type` is one the float executor supports (float_executor.hpp: supported_ops()).
 //   - `values` holds the static dtype/shape of every intermediate value that shape inference (or, as

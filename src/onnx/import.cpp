@@ -75,12 +75,10 @@ Tensor from_proto(const pb::TensorProto& tp, const std::string& what) {
     case pb::TensorProto::INT16: case pb::TensorProto::UINT16: elem = 2; break;
     default: elem = 1; break;
   }
-  int64_t have = 0;
   if (raw) {
     if (tp.raw_data().size() != static_cast<size_t>(n) * elem)
       throw Error(what + " has " + std::to_string(tp.raw_data().size()) + " bytes of data, shape " + shape_str(t.shape) + " needs " +
                   std::to_string(static_cast<size_t>(n) * elem));
-    have = n;
   }
   auto check_count = [&](int64_t c) {
     if (c != n) throw Error(what + " has " + std::to_string(c) + " values, shape " + shape_str(t.shape) + " needs " + std::to_string(n));
@@ -141,7 +139,6 @@ Tensor from_proto(const pb::TensorProto& tp, const std::string& what) {
       }
     }
   }
-  (void)have;
   return t;
 }
 

@@ -504,8 +504,6 @@ Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {
   auto ist = strides_of(x.shape);
   std::vector<int64_t> pst(perm.size());
   for (size_t k = 0; k < perm.size(); ++k) pst[k] = ist[perm[k]];
-  Shape src_shape = os;
-  // Reuse the broadcast walker: an input "shape" equal to the output with permuted strides.
   const int64_t total = numel(os);
   std::vector<int64_t> idx(os.size(), 0);
   int64_t off = 0;
@@ -915,7 +913,6 @@ void k_layernorm(const Node& n, const In& in, Out& out) {
   auto expand_param = [&](const Tensor* t, float dflt) {
     std::vector<float> v(inner, dflt);
     if (!t) return v;
-    Tensor e = make(DType::Float32, ns);
     Shape ts = t->shape;
     Shape bs = broadcast_shapes(n, {&ts, &ns});
     if (bs != ns) fail(n, "scale/bias shape " + shape_str(ts) + " does not broadcast to " + shape_str(ns));
