@@ -65,6 +65,10 @@ struct AccExt {
     c01.add(wide(x.c0(), y.c1()));
     c01.add(wide(x.c1(), y.c0()));
   }
+  [[gnu::always_inline]] inline void add_product(Fp2 x, Fp y) {
+    c00.add(wide(x.c0(), y));
+    c01.add(wide(x.c1(), y));
+  }
   [[gnu::always_inline]] inline void add_value(Fp2 x) {
     c00.add(x.c0().value());
     c01.add(x.c1().value());
@@ -191,7 +195,20 @@ void run_single(size_t pairs, Fp2 coefficient, std::span<Fp2> out, const Body& b
   const Fp lo = s[i], diff = s[i + 1] - s[i];
   return {lo + r.c0() * diff, r.c1() * diff};
 }
-[[gnu::always_inline]] inline Fp2 bind_ext(const Fp2* s, size_t i, Fp2 r) { return s[i] + mul(r, s[i + 1] - s[i]); }
+// lo + r (hi - lo) for a K table. With 7 r_1 precomputed each coordinate is a sum of two 128-bit
+// products plus lo, folded by one reduction: at most two wraps of 2^128, each worth -2^32.
+[[gnu::always_inline]] inline Fp sum2_reduce(u128 a, u128 b, uint64_t extra) {
+  const u128 s = a + b;
+  uint64_t wraps = s < a;
+  const u128 t = s + extra;
+  wraps += t < s;
+  return Fp::from_raw_unchecked(Fp::reduce128(t)) - Fp::from_raw_unchecked(wraps << 32);
+}
+[[gnu::always_inline]] inline Fp2 bind_ext(const Fp2* s, size_t i, Fp2 r, Fp r1x7) {
+  const Fp2 lo = s[i], d = s[i + 1] - s[i];
+  return {sum2_reduce(wide(r.c0(), d.c0()), wide(r1x7, d.c1()), lo.c0().value()),
+          sum2_reduce(wide(r.c0(), d.c1()), wide(r.c1(), d.c0()), lo.c1().value())};
+}
 
 }  // namespace
 
@@ -281,16 +298,32 @@ void RoundEngine::run_round(std::span<Fp2> out) {
           }
         });
       } else {
-        const TableRef* src[D];
-        for (int m = 0; m < D; ++m) src[m] = &inputs_[term.factors[m]];
+        // Some factor in K (e.g. eq in K times base f, g): the base factors multiply in F_p, and
+        // only the final product with the K factors touches K.
+        int nb = 0, ne = 0;
+        const Fp* bsrc[D];
+        const Fp2* esrc[D];
+        for (int m = 0; m < D; ++m) {
+          const TableRef& t = inputs_[term.factors[m]];
+          if (t.is_base()) {
+            bsrc[nb++] = t.base_data();
+          } else {
+            esrc[ne++] = t.ext_data();
+          }
+        }
         run_single<Fp2, D>(pairs, term.coefficient, out, [&](size_t b, size_t e, AccExt (&acc)[D]) {
           for (size_t j = b; j < e; ++j) {
-            Fp2 lo[D], hi[D];
-            for (int m = 0; m < D; ++m) {
-              lo[m] = src[m]->at(2 * j);
-              hi[m] = src[m]->at(2 * j + 1);
+            Fp bv[D][D];
+            Fp2 ev[D][D];
+            for (int m = 0; m < nb; ++m) line_values<Fp, D>(bsrc[m][2 * j], bsrc[m][2 * j + 1], bv[m]);
+            for (int m = 0; m < ne; ++m) line_values<Fp2, D>(esrc[m][2 * j], esrc[m][2 * j + 1], ev[m]);
+            for (int p = 0; p < D; ++p) {
+              Fp base = nb ? bv[0][p] : Fp::one();
+              for (int m = 1; m < nb; ++m) base *= bv[m][p];
+              Fp2 ext = ev[0][p];
+              for (int m = 1; m < ne; ++m) ext = mul(ext, ev[m][p]);
+              acc[p].add_product(ext, base);
             }
-            accumulate_single<Fp2, D>(lo, hi, acc);
           }
         });
       }
@@ -318,6 +351,7 @@ void RoundEngine::run_round(std::span<Fp2> out) {
   const unsigned L = level_;
   const size_t pairs = size_t(1) << (n_ - L - 2);
   const Fp2 r = pending_r_;
+  const Fp r1x7 = Fp(Fp2::kNonResidue) * r.c1();
   std::vector<const Fp*> sb(K, nullptr);
   std::vector<const Fp2*> se(K, nullptr);
   std::vector<Fp2*> dst(K);
@@ -353,8 +387,8 @@ void RoundEngine::run_round(std::span<Fp2> out) {
         Fp2 lo[D], hi[D];
         for (int m = 0; m < D; ++m) {
           if (es[m]) {
-            lo[m] = bind_ext(es[m], 4 * j, r);
-            hi[m] = bind_ext(es[m], 4 * j + 2, r);
+            lo[m] = bind_ext(es[m], 4 * j, r, r1x7);
+            hi[m] = bind_ext(es[m], 4 * j + 2, r, r1x7);
           } else {
             lo[m] = bind_base(bs[m], 4 * j, r);
             hi[m] = bind_base(bs[m], 4 * j + 2, r);
@@ -370,8 +404,8 @@ void RoundEngine::run_round(std::span<Fp2> out) {
       for (size_t k = 0; k < K; ++k) {
         Fp2 a, b;
         if (se[k]) {
-          a = bind_ext(se[k], 4 * j, r);
-          b = bind_ext(se[k], 4 * j + 2, r);
+          a = bind_ext(se[k], 4 * j, r, r1x7);
+          b = bind_ext(se[k], 4 * j + 2, r, r1x7);
         } else {
           a = bind_base(sb[k], 4 * j, r);
           b = bind_base(sb[k], 4 * j + 2, r);

@@ -65,9 +65,12 @@ ProverOutput prove_and_verify(const Tables& t, const std::vector<Term>& terms, u
 TEST(Sumcheck, SingleProductAllDegreesAndSizes) {
   for (unsigned factors = 1; factors <= 4; ++factors) {
     for (unsigned n : {0u, 1u, 2u, 5u, 10u, 16u}) {
-      for (bool base : {true, false}) {
-        SCOPED_TRACE("factors " + std::to_string(factors) + " n " + std::to_string(n) + (base ? " base" : " ext"));
-        Tables t(n, std::vector<bool>(factors, base));
+      // 0: all base (round 0 in F_p), 1: all in K, 2: alternating (base factors multiplied in F_p).
+      for (int mode : {0, 1, 2}) {
+        SCOPED_TRACE("factors " + std::to_string(factors) + " n " + std::to_string(n) + " mode " + std::to_string(mode));
+        std::vector<bool> flags(factors);
+        for (unsigned k = 0; k < factors; ++k) flags[k] = mode == 0 || (mode == 2 && k % 2 == 1);
+        Tables t(n, flags);
         Term term{rand2(), {}};
         for (uint32_t k = 0; k < factors; ++k) term.factors.push_back(k);
         prove_and_verify(t, {term}, n);
