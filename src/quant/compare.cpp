@@ -1,0 +1,48 @@
+#include <cmath>
+
+#include "onnx/float_executor.hpp"
+#include "quant/quantizer.hpp"
+
+namespace zk::quant {
+
+std::vector<layers::IntTensor> quantize_inputs(const layers::IntGraph& ig, const std::vector<onnx::Tensor>& inputs) {
+  if (inputs.size() != ig.inputs.size())
+    throw Error("model takes " + std::to_string(ig.inputs.size()) + " inputs, got " + std::to_string(inputs.size()));
+  std::vector<layers::IntTensor> out;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const layers::TensorInfo& info = ig.tensors[ig.inputs[k]];
+    const onnx::Tensor& t = inputs[k];
+    if (!t.is_float()) throw Error("input '" + info.name + "' must hold floating-point values");
+    if (t.shape != info.shape)
+      throw Error("input '" + info.name + "' has shape " + onnx::shape_str(t.shape) + ", model expects " + layers::shape_str(info.shape));
+    out.push_back(layers::quantize(info, t.f, "input '" + info.name + "'"));
+  }
+  return out;
+}
+
+RunResult run_and_compare(const onnx::Graph& graph, const layers::IntGraph& ig, const std::vector<onnx::Tensor>& inputs) {
+  // Quantize first: it rejects NaN/Inf with the input's name and index before anything runs.
+  auto qin = quantize_inputs(ig, inputs);
+  onnx::FloatExecutor fx(graph);
+  auto fout = fx.run(inputs);
+  RunResult r;
+  r.witness = layers::execute(ig, qin);
+  for (size_t k = 0; k < ig.outputs.size(); ++k) {
+    const layers::TensorInfo& info = ig.tensors[ig.outputs[k]];
+    OutputComparison c;
+    c.name = graph.outputs[k].name;
+    c.shape = info.shape;
+    c.float_values = fout[k].as_floats();
+    c.quantized_values = layers::dequantize(info, r.witness[ig.outputs[k]]);
+    double mx = 0;
+    for (size_t j = 0; j < c.float_values.size() && j < c.quantized_values.size(); ++j) {
+      c.max_abs_error = std::max(c.max_abs_error, std::abs(static_cast<double>(c.quantized_values[j]) - c.float_values[j]));
+      mx = std::max(mx, std::abs(static_cast<double>(c.float_values[j])));
+    }
+    c.max_rel_error = mx > 0 ? c.max_abs_error / mx : (c.max_abs_error > 0 ? INFINITY : 0.0);
+    r.outputs.push_back(std::move(c));
+  }
+  return r;
+}
+
+}  // namespace zk::quant
