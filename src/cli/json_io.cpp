@@ -1,0 +1,128 @@
+#include "cli/json_io.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace zk::cli {
+
+using nlohmann::json;
+
+namespace {
+
+json parse_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot open '" + path + "'");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // JSON has no NaN/Infinity literals; Python's json module writes them anyway. Name them.
+    const size_t at = e.byte > 12 ? e.byte - 12 : 0;
+    const std::string near = text.substr(std::min(at, text.size()), 24);
+    for (const char* bad : {"NaN", "Infinity", "nan", "inf"})
+      if (near.find(bad) != std::string::npos)
+        throw Error(path + ": non-finite number (" + std::string(bad) + ") near byte " + std::to_string(e.byte) +
+                    "; inputs must be finite numbers");
+    throw Error(path + ": not valid JSON (parse error at byte " + std::to_string(e.byte) + ")");
+  }
+}
+
+// Flattens nested arrays in row-major order, recording the nesting shape when it is regular.
+void flatten(const json& j, const std::string& what, std::vector<float>& out, onnx::Shape& shape, size_t depth, bool& regular) {
+  if (j.is_array()) {
+    if (shape.size() <= depth) shape.push_back(static_cast<int64_t>(j.size()));
+    else if (shape[depth] != static_cast<int64_t>(j.size())) regular = false;
+    for (const auto& e : j) flatten(e, what, out, shape, depth + 1, regular);
+    return;
+  }
+  if (!j.is_number())
+    throw Error(what + ": element " + std::to_string(out.size()) + " is not a number (" + std::string(j.type_name()) + ")");
+  const double v = j.get<double>();
+  if (!std::isfinite(v) || std::abs(v) > 3.4e38)
+    throw Error(what + ": element " + std::to_string(out.size()) + " is not a finite 32-bit float");
+  if (depth != shape.size()) regular = false;
+  out.push_back(static_cast<float>(v));
+}
+
+onnx::Tensor to_tensor(const json& j, const onnx::ValueInfo& vi, const std::string& what) {
+  if (!onnx::is_float(vi.dtype))
+    throw Error(what + ": model input has type " + std::string(onnx::dtype_name(vi.dtype)) + "; only float inputs are supported");
+  std::vector<float> data;
+  onnx::Shape nested;
+  bool regular = true;
+  if (!j.is_array()) throw Error(what + ": expected an array of numbers");
+  flatten(j, what, data, nested, 0, regular);
+  const int64_t want = onnx::numel(vi.shape);
+  if (static_cast<int64_t>(data.size()) != want)
+    throw Error(what + ": expected " + std::to_string(want) + " values for shape " + onnx::shape_str(vi.shape) + ", got " +
+                std::to_string(data.size()));
+  // Nested arrays must match the shape exactly (a flat list is always accepted).
+  if (nested.size() > 1 && (!regular || nested != vi.shape))
+    throw Error(what + ": nested array shape " + (regular ? onnx::shape_str(nested) : std::string("is ragged")) +
+                ", model expects " + onnx::shape_str(vi.shape));
+  return onnx::Tensor::floats(vi.shape, std::move(data));
+}
+
+std::vector<onnx::Tensor> sample_from(const json& j, const onnx::Graph& g, const std::string& path) {
+  if (!j.is_object()) throw Error(path + ": expected a JSON object with \"input_data\" or \"inputs\"");
+  std::vector<onnx::Tensor> out;
+  if (j.contains("input_data")) {
+    const json& d = j["input_data"];
+    if (!d.is_array()) throw Error(path + ": \"input_data\" must be an array with one array per model input");
+    if (d.size() != g.inputs.size())
+      throw Error(path + ": \"input_data\" has " + std::to_string(d.size()) + " arrays, the model has " +
+                  std::to_string(g.inputs.size()) + " input(s)");
+    for (size_t k = 0; k < d.size(); ++k)
+      out.push_back(to_tensor(d[k], g.inputs[k], path + ": input '" + g.inputs[k].name + "'"));
+    return out;
+  }
+  if (j.contains("inputs")) {
+    const json& d = j["inputs"];
+    if (!d.is_object()) throw Error(path + ": \"inputs\" must be an object mapping input names to arrays");
+    for (const auto& [name, v] : d.items()) {
+      bool known = false;
+      for (const auto& vi : g.inputs) known |= vi.name == name;
+      if (!known) throw Error(path + ": the model has no input named '" + name + "'");
+    }
+    for (const auto& vi : g.inputs) {
+      if (!d.contains(vi.name)) throw Error(path + ": missing model input '" + vi.name + "'");
+      out.push_back(to_tensor(d[vi.name], vi, path + ": input '" + vi.name + "'"));
+    }
+    return out;
+  }
+  throw Error(path + ": expected a key \"input_data\" or \"inputs\"");
+}
+
+}  // namespace
+
+std::vector<onnx::Tensor> read_inputs(const std::string& path, const onnx::Graph& graph) {
+  return sample_from(parse_file(path), graph, path);
+}
+
+std::vector<std::vector<onnx::Tensor>> read_samples(const std::string& path, const onnx::Graph& graph) {
+  json j = parse_file(path);
+  std::vector<std::vector<onnx::Tensor>> out;
+  if (j.is_array()) {
+    if (j.empty()) throw Error(path + ": no calibration samples");
+    for (size_t k = 0; k < j.size(); ++k) out.push_back(sample_from(j[k], graph, path + " sample " + std::to_string(k)));
+  } else {
+    out.push_back(sample_from(j, graph, path));
+  }
+  return out;
+}
+
+void write_outputs(const std::string& path, const std::vector<NamedOutput>& outputs) {
+  json arr = json::array();
+  for (const auto& o : outputs) arr.push_back({{"name", o.name}, {"shape", o.shape}, {"data", o.data}});
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot write '" + path + "'");
+  f << json{{"outputs", arr}}.dump() << "\n";
+  if (!f) throw Error("cannot write '" + path + "'");
+}
+
+}  // namespace zk::cli
