@@ -24,6 +24,8 @@ struct OutInfo {
 using InferFn = std::vector<OutInfo> (*)(const IntNode& node, std::span<const TensorInfo* const> in);
 using ForwardFn = void (*)(const IntNode& node, std::span<const IntTensor* const> in, std::span<IntTensor> out);
 
+struct LayerProofDef;  // proof.hpp
+
 struct LayerDef {
   const char* name;
   int min_inputs;
@@ -31,6 +33,9 @@ struct LayerDef {
   int outputs;  // -1: as many as the node lists (split-like layers)
   InferFn infer;
   ForwardFn forward;
+  // The layer's prover and verifier steps (issue 4); nullptr while the family has none, which
+  // makes `compile` refuse a model that uses it with a message naming the layer.
+  const LayerProofDef* proof = nullptr;
 };
 
 const LayerDef* find_layer(std::string_view name);
