@@ -15,8 +15,48 @@ namespace {
 
 using u128 = unsigned __int128;
 
+// Branch-free field arithmetic for the hot loops. Carries and borrows on random field elements
+// are coin flips, so the branches a compiler may emit for Fp's operators mispredict about half
+// the time; masks built from the carry flag cost a couple of instructions instead.
+namespace bf {
+constexpr uint64_t kP = Fp::kModulus, kEps = Fp::kEpsilon;
+[[gnu::always_inline]] inline uint64_t mask(unsigned char bit) { return uint64_t(0) - bit; }
+// x - p if x >= p, for x < 2^64 (at most one subtraction is ever needed).
+[[gnu::always_inline]] inline uint64_t canon(uint64_t x) {
+  unsigned long long d;
+  unsigned char borrow = _subborrow_u64(0, x, kP, &d);
+  return d + (kP & mask(borrow));
+}
+[[gnu::always_inline]] inline Fp add(Fp a, Fp b) {
+  unsigned long long s;
+  unsigned char c = _addcarry_u64(0, a.value(), b.value(), &s);
+  return Fp::from_raw_unchecked(canon(s + (kEps & mask(c))));  // a + b - 2^64 + eps < p: no 2nd wrap
+}
+[[gnu::always_inline]] inline Fp sub(Fp a, Fp b) {
+  unsigned long long d;
+  unsigned char borrow = _subborrow_u64(0, a.value(), b.value(), &d);
+  return Fp::from_raw_unchecked(d - (kEps & mask(borrow)));  // wrapped by 2^64; 2^64 - eps = p
+}
+// The same reduction as Fp::reduce128 (2^64 = eps, 2^96 = -1), with masks.
+[[gnu::always_inline]] inline uint64_t reduce(u128 x) {
+  const uint64_t lo = uint64_t(x), hi = uint64_t(x >> 64);
+  unsigned long long t0, t2;
+  unsigned char borrow = _subborrow_u64(0, lo, hi >> 32, &t0);
+  t0 -= kEps & mask(borrow);
+  const uint64_t t1 = ((hi & kEps) << 32) - (hi & kEps);
+  unsigned char carry = _addcarry_u64(0, t0, t1, &t2);
+  return canon(t2 + (kEps & mask(carry)));
+}
+[[gnu::always_inline]] inline Fp mul(Fp a, Fp b) { return Fp::from_raw_unchecked(reduce(u128(a.value()) * b.value())); }
+[[gnu::always_inline]] inline Fp2 add(Fp2 a, Fp2 b) { return {add(a.c0(), b.c0()), add(a.c1(), b.c1())}; }
+[[gnu::always_inline]] inline Fp2 sub(Fp2 a, Fp2 b) { return {sub(a.c0(), b.c0()), sub(a.c1(), b.c1())}; }
+}  // namespace bf
+
 // Below this many pairs a round is cheaper than waking the thread team.
 constexpr size_t kParallelThreshold = size_t(1) << 12;
+// Pairs are handed out in chunks of this size, dynamically: on a shared machine one descheduled
+// thread would otherwise hold up the whole round with a static split.
+constexpr size_t kChunk = size_t(1) << 12;
 
 // A sum of up to 2^64 unreduced 128-bit products: the low 128 bits plus a count of wraparounds.
 // Adding a product costs two instructions instead of a modular reduction; 2^128 = -2^32 (mod p)
@@ -41,13 +81,13 @@ struct Acc192 {
 // below 2^128 because a0b0 <= (p-1)^2 = 2^128 - 2^97 + 2^64. c1: the two cross products may wrap
 // 2^128 once; the wrap is worth -2^32.
 [[gnu::always_inline]] inline Fp2 mul(Fp2 a, Fp2 b) {
-  u128 s0 = wide(a.c0(), b.c0()) + u128(Fp::reduce128(wide(a.c1(), b.c1()))) * Fp2::kNonResidue;
+  u128 s0 = wide(a.c0(), b.c0()) + u128(bf::reduce(wide(a.c1(), b.c1()))) * Fp2::kNonResidue;
   u128 x = wide(a.c0(), b.c1());
   u128 s1 = x + wide(a.c1(), b.c0());
-  Fp wrap = Fp::from_raw_unchecked(s1 < x ? (uint64_t(1) << 32) : 0);
-  return {Fp::from_raw_unchecked(Fp::reduce128(s0)), Fp::from_raw_unchecked(Fp::reduce128(s1)) - wrap};
+  Fp wrap = Fp::from_raw_unchecked((uint64_t(1) << 32) & bf::mask(s1 < x));
+  return {Fp::from_raw_unchecked(bf::reduce(s0)), bf::sub(Fp::from_raw_unchecked(bf::reduce(s1)), wrap)};
 }
-[[gnu::always_inline]] inline Fp mul(Fp a, Fp b) { return a * b; }
+[[gnu::always_inline]] inline Fp mul(Fp a, Fp b) { return bf::mul(a, b); }
 
 struct AccBase {
   Acc192 a;
@@ -84,11 +124,11 @@ template <class V, int D>
 inline void line_values(V lo, V hi, V* vals) {
   vals[0] = lo;
   if constexpr (D >= 2) {
-    V diff = hi - lo;
-    V cur = hi + diff;
+    V diff = bf::sub(hi, lo);
+    V cur = bf::add(hi, diff);
     vals[1] = cur;
     for (int p = 2; p < D; ++p) {
-      cur += diff;
+      cur = bf::add(cur, diff);
       vals[p] = cur;
     }
   }
@@ -127,8 +167,7 @@ void evaluate_pairs(size_t pairs, size_t num_tables, std::span<const Term> terms
   const size_t T = terms.size();
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const size_t begin = pairs * t / nt, end = pairs * (t + 1) / nt;
+    const int t = omp_get_thread_num();
     // Small per-thread scratch (a few entries per table), not the tables themselves.
     std::vector<V> lo(num_tables), hi(num_tables);
     std::vector<Acc> acc(T * D);
@@ -141,12 +180,17 @@ void evaluate_pairs(size_t pairs, size_t num_tables, std::span<const Term> terms
       for (uint32_t k : terms[i].factors) fv.push_back(vals.data() + size_t(k) * D);
     }
     start[T] = fv.size();
-    for (size_t j = begin; j < end; ++j) {
-      fetch(j, lo.data(), hi.data());
-      for (size_t k = 0; k < num_tables; ++k) line_values<V, D>(lo[k], hi[k], vals.data() + k * D);
-      for (size_t i = 0; i < T; ++i) {
-        const unsigned count = unsigned(start[i + 1] - start[i]);
-        for (int p = 0; p < D; ++p) accumulate_product(fv.data() + start[i], count, p, acc[i * D + p]);
+    const int64_t chunks = int64_t((pairs + kChunk - 1) / kChunk);
+#pragma omp for schedule(dynamic, 1) nowait
+    for (int64_t c = 0; c < chunks; ++c) {
+      const size_t end = std::min(pairs, size_t(c + 1) * kChunk);
+      for (size_t j = size_t(c) * kChunk; j < end; ++j) {
+        fetch(j, lo.data(), hi.data());
+        for (size_t k = 0; k < num_tables; ++k) line_values<V, D>(lo[k], hi[k], vals.data() + k * D);
+        for (size_t i = 0; i < T; ++i) {
+          const unsigned count = unsigned(start[i + 1] - start[i]);
+          for (int p = 0; p < D; ++p) accumulate_product(fv.data() + start[i], count, p, acc[i * D + p]);
+        }
       }
     }
     for (int p = 0; p < D; ++p) {
@@ -161,7 +205,7 @@ void evaluate_pairs(size_t pairs, size_t num_tables, std::span<const Term> terms
 // One term whose D factors are D distinct tables: fixed-size arrays the compiler keeps in
 // registers and fully unrolls. The common "f * g" and "eq * f * g" sums take this path.
 template <class V, int D>
-inline void accumulate_single(const V (&lo)[D], const V (&hi)[D], AccFor<V> (&acc)[D]) {
+[[gnu::always_inline]] inline void accumulate_single(const V (&lo)[D], const V (&hi)[D], AccFor<V> (&acc)[D]) {
   V vals[D][D];
   for (int m = 0; m < D; ++m) line_values<V, D>(lo[m], hi[m], vals[m]);
   for (int p = 0; p < D; ++p) {
@@ -175,16 +219,18 @@ inline void accumulate_single(const V (&lo)[D], const V (&hi)[D], AccFor<V> (&ac
   }
 }
 
-// body(begin, end, acc) accumulates pairs [begin, end) into acc[0..D).
+// body(begin, end, acc) adds pairs [begin, end) into acc[0..D).
 template <class V, int D, class Body>
 void run_single(size_t pairs, Fp2 coefficient, std::span<Fp2> out, const Body& body) {
   const int threads = threads_for(pairs);
   std::vector<Fp2> partial(size_t(threads) * D);
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int t = omp_get_thread_num();
     AccFor<V> acc[D];
-    body(pairs * t / nt, pairs * (t + 1) / nt, acc);
+    const int64_t chunks = int64_t((pairs + kChunk - 1) / kChunk);
+#pragma omp for schedule(dynamic, 1) nowait
+    for (int64_t c = 0; c < chunks; ++c) body(size_t(c) * kChunk, std::min(pairs, size_t(c + 1) * kChunk), acc);
     for (int p = 0; p < D; ++p) partial[size_t(t) * D + p] = coefficient * acc[p].value();
   }
   sum_partials(partial, threads, D, out);
@@ -192,8 +238,8 @@ void run_single(size_t pairs, Fp2 coefficient, std::span<Fp2> out, const Body& b
 
 // Binding from a base table costs two base multiplications (r in K times a base difference).
 [[gnu::always_inline]] inline Fp2 bind_base(const Fp* s, size_t i, Fp2 r) {
-  const Fp lo = s[i], diff = s[i + 1] - s[i];
-  return {lo + r.c0() * diff, r.c1() * diff};
+  const Fp lo = s[i], diff = bf::sub(s[i + 1], s[i]);
+  return {Fp::from_raw_unchecked(bf::reduce(wide(r.c0(), diff) + lo.value())), bf::mul(r.c1(), diff)};
 }
 // lo + r (hi - lo) for a K table. With 7 r_1 precomputed each coordinate is a sum of two 128-bit
 // products plus lo, folded by one reduction: at most two wraps of 2^128, each worth -2^32.
@@ -202,10 +248,10 @@ void run_single(size_t pairs, Fp2 coefficient, std::span<Fp2> out, const Body& b
   uint64_t wraps = s < a;
   const u128 t = s + extra;
   wraps += t < s;
-  return Fp::from_raw_unchecked(Fp::reduce128(t)) - Fp::from_raw_unchecked(wraps << 32);
+  return bf::sub(Fp::from_raw_unchecked(bf::reduce(t)), Fp::from_raw_unchecked(wraps << 32));
 }
 [[gnu::always_inline]] inline Fp2 bind_ext(const Fp2* s, size_t i, Fp2 r, Fp r1x7) {
-  const Fp2 lo = s[i], d = s[i + 1] - s[i];
+  const Fp2 lo = s[i], d = bf::sub(s[i + 1], s[i]);
   return {sum2_reduce(wide(r.c0(), d.c0()), wide(r1x7, d.c1()), lo.c0().value()),
           sum2_reduce(wide(r.c0(), d.c1()), wide(r.c1(), d.c0()), lo.c1().value())};
 }
@@ -241,11 +287,15 @@ RoundEngine::RoundEngine(std::span<const TableRef> tables, std::span<const Term>
       seen[k] = true;
     }
   }
-  // Level 1 (size 2^(n-1)) and level 2 (2^(n-2)); every later level reuses one of them.
-  for (int b = 0; b < 2; ++b) {
-    if (n_ < unsigned(b + 1)) continue;
-    bufs_[b].resize(tables.size());
-    for (auto& buf : bufs_[b]) alloc(buf, size_t(1) << (n_ - 1 - b));
+  skip_level1_ = single_ && n_ >= 3 &&
+                 std::all_of(tables.begin(), tables.end(), [](const TableRef& t) { return t.is_base(); });
+  // The two largest stored levels (1 and 2, or 2 and 3 when level 1 is skipped); every later level
+  // reuses the buffer of the level two above it.
+  const unsigned first = skip_level1_ ? 2 : 1;
+  for (unsigned l = first; l < first + 2 && l <= n_; ++l) {
+    auto& side = bufs_[(l - 1) & 1];
+    side.resize(tables.size());
+    for (auto& buf : side) alloc(buf, size_t(1) << (n_ - l));
   }
 }
 
@@ -257,6 +307,8 @@ RoundEngine::~RoundEngine() {
 
 // Raw storage, not std::vector: zero-filling hundreds of MB that the first pass overwrites anyway
 // would cost a full extra sweep. Fp2 is trivially copyable, so its objects may live in raw storage.
+// (Transparent huge pages were tried: the kernel's zeroing/compaction of 2 MiB pages cost more
+// than the 4 KiB faults they saved.)
 void RoundEngine::alloc(Buffer& b, size_t n) {
   b.data = static_cast<Fp2*>(::operator new[](n * sizeof(Fp2), std::align_val_t(64)));
   b.size = n;
@@ -264,7 +316,7 @@ void RoundEngine::alloc(Buffer& b, size_t n) {
 
 void RoundEngine::round_evaluations(std::span<Fp2> out) {
   if (out.size() != d_) throw Error("sumcheck: round output has the wrong size");
-  const unsigned round = level_ + (pending_ ? 1 : 0);
+  const unsigned round = level_ + num_pending_;
   if (round >= n_) throw Error("sumcheck: no round left");
   switch (d_) {
     case 1: return single_ ? run_round<1, true>(out) : run_round<1, false>(out);
@@ -278,7 +330,7 @@ void RoundEngine::round_evaluations(std::span<Fp2> out) {
 template <int D, bool kSingle>
 void RoundEngine::run_round(std::span<Fp2> out) {
   const size_t K = inputs_.size();
-  if (!pending_) {
+  if (num_pending_ == 0) {
     // Round 0 straight from the caller's tables; in the base field when they all are.
     const size_t pairs = size_t(1) << (n_ - 1);
     const bool all_base = std::all_of(inputs_.begin(), inputs_.end(), [](const TableRef& t) { return t.is_base(); });
@@ -319,7 +371,7 @@ void RoundEngine::run_round(std::span<Fp2> out) {
             for (int m = 0; m < ne; ++m) line_values<Fp2, D>(esrc[m][2 * j], esrc[m][2 * j + 1], ev[m]);
             for (int p = 0; p < D; ++p) {
               Fp base = nb ? bv[0][p] : Fp::one();
-              for (int m = 1; m < nb; ++m) base *= bv[m][p];
+              for (int m = 1; m < nb; ++m) base = bf::mul(base, bv[m][p]);
               Fp2 ext = ev[0][p];
               for (int m = 1; m < ne; ++m) ext = mul(ext, ev[m][p]);
               acc[p].add_product(ext, base);
@@ -347,14 +399,19 @@ void RoundEngine::run_round(std::span<Fp2> out) {
     }
     return;
   }
-  // Bind the pending challenge into level L+1 while evaluating on it.
+  if constexpr (kSingle) {
+    if (num_pending_ == 2) return round_two_from_base<D>(out);
+  }
+  // Bind the pending challenge into level L+1 while evaluating on it; store level L+1 unless it is
+  // the skipped level 1.
   const unsigned L = level_;
   const size_t pairs = size_t(1) << (n_ - L - 2);
-  const Fp2 r = pending_r_;
+  const Fp2 r = pending_[0];
   const Fp r1x7 = Fp(Fp2::kNonResidue) * r.c1();
+  const bool store = !(skip_level1_ && L == 0);
   std::vector<const Fp*> sb(K, nullptr);
   std::vector<const Fp2*> se(K, nullptr);
-  std::vector<Fp2*> dst(K);
+  std::vector<Fp2*> dst(K, nullptr);
   for (size_t k = 0; k < K; ++k) {
     if (L == 0) {
       sb[k] = inputs_[k].base_data();
@@ -362,7 +419,7 @@ void RoundEngine::run_round(std::span<Fp2> out) {
     } else {
       se[k] = bufs_[(L - 1) & 1][k].data;
     }
-    dst[k] = bufs_[L & 1][k].data;
+    if (store) dst[k] = bufs_[L & 1][k].data;
   }
   if constexpr (kSingle) {
     const Term& term = terms_[0];
@@ -374,31 +431,38 @@ void RoundEngine::run_round(std::span<Fp2> out) {
       e_src[m] = se[term.factors[m]];
       d_dst[m] = dst[term.factors[m]];
     }
-    run_single<Fp2, D>(pairs, term.coefficient, out, [&](size_t b, size_t e, AccExt (&acc)[D]) {
-      const Fp* bs[D];
-      const Fp2* es[D];
-      Fp2* ds[D];
-      for (int m = 0; m < D; ++m) {
-        bs[m] = b_src[m];
-        es[m] = e_src[m];
-        ds[m] = d_dst[m];
-      }
+    bool all_ext = true;
+    for (int m = 0; m < D; ++m) all_ext = all_ext && e_src[m] != nullptr;
+    // Copies into the lambda, so that the compiler need not reload them after every store.
+    auto body = [=]<bool kAllExt>(size_t b, size_t e, AccExt (&acc_out)[D]) {
+      AccExt acc[D];
+      for (int m = 0; m < D; ++m) acc[m] = acc_out[m];
       for (size_t j = b; j < e; ++j) {
         Fp2 lo[D], hi[D];
         for (int m = 0; m < D; ++m) {
-          if (es[m]) {
-            lo[m] = bind_ext(es[m], 4 * j, r, r1x7);
-            hi[m] = bind_ext(es[m], 4 * j + 2, r, r1x7);
+          if (kAllExt || e_src[m]) {
+            lo[m] = bind_ext(e_src[m], 4 * j, r, r1x7);
+            hi[m] = bind_ext(e_src[m], 4 * j + 2, r, r1x7);
           } else {
-            lo[m] = bind_base(bs[m], 4 * j, r);
-            hi[m] = bind_base(bs[m], 4 * j + 2, r);
+            lo[m] = bind_base(b_src[m], 4 * j, r);
+            hi[m] = bind_base(b_src[m], 4 * j + 2, r);
           }
-          ds[m][2 * j] = lo[m];
-          ds[m][2 * j + 1] = hi[m];
+          if (store) {
+            d_dst[m][2 * j] = lo[m];
+            d_dst[m][2 * j + 1] = hi[m];
+          }
         }
         accumulate_single<Fp2, D>(lo, hi, acc);
       }
-    });
+      for (int m = 0; m < D; ++m) acc_out[m] = acc[m];
+    };
+    if (all_ext) {
+      run_single<Fp2, D>(pairs, term.coefficient, out,
+                         [&](size_t b, size_t e, AccExt (&acc)[D]) { body.template operator()<true>(b, e, acc); });
+    } else {
+      run_single<Fp2, D>(pairs, term.coefficient, out,
+                         [&](size_t b, size_t e, AccExt (&acc)[D]) { body.template operator()<false>(b, e, acc); });
+    }
   } else {
     evaluate_pairs<Fp2, D>(pairs, K, terms_, [&](size_t j, Fp2* lo, Fp2* hi) {
       for (size_t k = 0; k < K; ++k) {
@@ -417,15 +481,64 @@ void RoundEngine::run_round(std::span<Fp2> out) {
       }
     }, out);
   }
-  level_ = L + 1;
-  pending_ = false;
+  if (store) {
+    level_ = L + 1;
+    num_pending_ = 0;
+  }
+}
+
+// Round 2 when level 1 was skipped: level 2 entry q of a base table s is
+// sum_{b in {0,1}^2} eq((r_0, r_1), b) s[4q + b], each coordinate four 128-bit products summed
+// and reduced once.
+template <int D>
+void RoundEngine::round_two_from_base(std::span<Fp2> out) {
+  const Fp2 r0 = pending_[0], r1 = pending_[1];
+  const Fp2 one = Fp2::one();
+  const Fp2 w[4] = {(one - r0) * (one - r1), r0 * (one - r1), (one - r0) * r1, r0 * r1};
+  const Term& term = terms_[0];
+  const Fp* src[D];
+  Fp2* dst[D];
+  for (int m = 0; m < D; ++m) {
+    src[m] = inputs_[term.factors[m]].base_data();
+    dst[m] = bufs_[1][term.factors[m]].data;
+  }
+  auto combine4 = [&w](const Fp* s) {
+    uint64_t c[2];
+    for (int part = 0; part < 2; ++part) {
+      const auto coord = [&](int b) { return part == 0 ? w[b].c0() : w[b].c1(); };
+      u128 t = wide(coord(0), s[0]);
+      uint64_t wraps = 0;
+      for (int b = 1; b < 4; ++b) {
+        const u128 x = wide(coord(b), s[b]);
+        t += x;
+        wraps += t < x;
+      }
+      c[part] = bf::sub(Fp::from_raw_unchecked(bf::reduce(t)), Fp::from_raw_unchecked(wraps << 32)).value();
+    }
+    return Fp2(Fp::from_raw_unchecked(c[0]), Fp::from_raw_unchecked(c[1]));
+  };
+  const size_t pairs = size_t(1) << (n_ - 3);
+  run_single<Fp2, D>(pairs, term.coefficient, out, [&](size_t b, size_t e, AccExt (&acc)[D]) {
+    for (size_t j = b; j < e; ++j) {
+      Fp2 lo[D], hi[D];
+      for (int m = 0; m < D; ++m) {
+        lo[m] = combine4(src[m] + 8 * j);
+        hi[m] = combine4(src[m] + 8 * j + 4);
+        dst[m][2 * j] = lo[m];
+        dst[m][2 * j + 1] = hi[m];
+      }
+      accumulate_single<Fp2, D>(lo, hi, acc);
+    }
+  });
+  level_ = 2;
+  num_pending_ = 0;
 }
 
 void RoundEngine::bind(Fp2 r) {
-  if (pending_) throw Error("sumcheck: bind called twice without a round in between");
-  if (level_ >= n_) throw Error("sumcheck: every variable is already bound");
-  pending_r_ = r;
-  pending_ = true;
+  if (level_ + num_pending_ >= n_) throw Error("sumcheck: every variable is already bound");
+  const unsigned allowed = (skip_level1_ && level_ == 0) ? 2 : 1;
+  if (num_pending_ >= allowed) throw Error("sumcheck: bind called twice without a round in between");
+  pending_[num_pending_++] = r;
 }
 
 std::vector<Fp2> RoundEngine::final_evaluations() const {
@@ -435,7 +548,7 @@ std::vector<Fp2> RoundEngine::final_evaluations() const {
     for (size_t k = 0; k < K; ++k) out[k] = inputs_[k].at(0);
     return out;
   }
-  if (!pending_ || level_ + 1 != n_) throw Error("sumcheck: final evaluations requested before the last challenge");
+  if (num_pending_ != 1 || level_ + 1 != n_) throw Error("sumcheck: final evaluations requested before the last challenge");
   for (size_t k = 0; k < K; ++k) {
     Fp2 lo, hi;
     if (level_ == 0) {
@@ -446,7 +559,7 @@ std::vector<Fp2> RoundEngine::final_evaluations() const {
       lo = s[0];
       hi = s[1];
     }
-    out[k] = lo + pending_r_ * (hi - lo);
+    out[k] = lo + pending_[0] * (hi - lo);
   }
   return out;
 }

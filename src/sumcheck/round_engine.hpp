@@ -43,13 +43,21 @@ class RoundEngine {
   void alloc(Buffer& b, size_t n);
   template <int D, bool kSingle>
   void run_round(std::span<Fp2> out);
+  template <int D>
+  void round_two_from_base(std::span<Fp2> out);
 
   std::vector<TableRef> inputs_;
   std::vector<Term> terms_;
   unsigned n_ = 0, d_ = 0;
   unsigned level_ = 0;  // number of variables whose binding has been materialised
-  bool pending_ = false;
-  Fp2 pending_r_;
+  // Challenges received but not yet applied to a stored level (at most 2, see skip_level1_).
+  unsigned num_pending_ = 0;
+  Fp2 pending_[2];
+  // Single term over base tables (n >= 3): level 1 is never stored. Round 1 binds on the fly, and
+  // round 2 builds level 2 straight from the base tables with the four weights eq((r_0, r_1), .).
+  // That saves writing and re-reading 2^(n-1) elements of K per table (and faulting in their
+  // pages), and level 2 costs one reduction per coordinate instead of three.
+  bool skip_level1_ = false;
   bool single_ = false;  // one term, each table exactly one of its factors: the specialised kernel
   // Level l >= 1 of table k lives in bufs_[(l - 1) & 1][k] (ping-pong: an in-place parallel bind
   // would race, since output j reads inputs 2j, 2j+1 that another thread may be overwriting).
