@@ -72,6 +72,41 @@ Fp2 evaluate_tensor(const IntTensor& tensor, std::span<const Fp2> point) {
   return evaluate_mle(std::span<const Fp>(table), point);
 }
 
+Fp2 prefix_selector(std::span<const Fp2> r, int64_t n) {
+  // Walk the bits of n from the top: sum over i < n splits into the full subcubes below each set
+  // bit of n (each sums to 1 over its free low coordinates) with the higher coordinates fixed.
+  if (n >= (int64_t(1) << r.size())) return Fp2::one();
+  Fp2 total, prefix = Fp2::one();
+  for (size_t j = r.size(); j-- > 0;) {
+    const bool bit = (n >> j) & 1;
+    if (bit) total += prefix * (Fp2::one() - r[j]);  // coordinate j = 0, lower ones free
+    prefix *= bit ? r[j] : Fp2::one() - r[j];
+  }
+  return total;
+}
+
+BroadcastPoint broadcast_point(const Shape& in, const Shape& out, std::span<const Fp2> out_point) {
+  if (in.size() > out.size()) throw Error("broadcast_point: input of higher rank than the output");
+  const MleLayout out_layout = mle_layout(out);
+  auto dims = split_point(out_layout, out_point);
+  BroadcastPoint result;
+  const size_t lead = out.size() - in.size();
+  std::vector<std::vector<Fp2>> in_dims;
+  for (size_t d = 0; d < out.size(); ++d) {
+    const int64_t in_dim = d < lead ? 1 : in[d - lead];
+    if (in_dim == out[d]) {
+      if (d >= lead) in_dims.push_back(dims[d]);
+    } else if (in_dim == 1) {
+      result.factor *= prefix_selector(dims[d], out[d]);
+      if (d >= lead) in_dims.emplace_back();
+    } else {
+      throw Error("broadcast_point: shapes " + shape_str(in) + " and " + shape_str(out) + " do not broadcast");
+    }
+  }
+  result.point = join_point(mle_layout(in), in_dims);
+  return result;
+}
+
 LookupTable range_table(unsigned bits) {
   if (bits > 24) throw Error("range table of 2^" + std::to_string(bits) + " entries is too large");
   LookupTable t;

@@ -44,6 +44,19 @@ std::vector<Fp2> join_point(const MleLayout& layout, const std::vector<std::vect
 // Evaluation of a tensor's multilinear extension at a point (O(size)); used for public tensors.
 Fp2 evaluate_tensor(const IntTensor& tensor, std::span<const Fp2> point);
 
+// Broadcasting (numpy rules) seen from the multilinear side. For an input of shape `in` broadcast
+// to `out` (real entries only: padding of the output stays zero), the broadcast tensor's MLE at an
+// output point equals in~(input_point) * factor, where input_point drops the coordinates of the
+// dimensions the input broadcasts along (or lacks), and factor = prod over those dimensions of
+// sum_{i < out_d} eq(r_d, i): the verifier computes both from the output point alone.
+struct BroadcastPoint {
+  std::vector<Fp2> point;
+  Fp2 factor = Fp2::one();
+};
+BroadcastPoint broadcast_point(const Shape& in, const Shape& out, std::span<const Fp2> out_point);
+// sum_{i < n} eq(r, i) for a sub-point r of a dimension padded to 2^|r| >= n (O(|r|)).
+Fp2 prefix_selector(std::span<const Fp2> r, int64_t n);
+
 struct TensorClaim {
   int tensor = -1;
   std::vector<Fp2> point;
@@ -83,6 +96,7 @@ class ProverContext {
  public:
   virtual ~ProverContext() = default;
   virtual const IntGraph& graph() const = 0;
+  virtual const Shape& shape(int tensor) const = 0;  // graph and aux tensors alike
   virtual const IntTensor& value(int tensor) = 0;
   virtual const std::vector<Fp>& mle(int tensor) = 0;  // cached mle_table(value(tensor))
   virtual std::span<const int> aux() const = 0;         // this node's aux tensor ids
@@ -104,6 +118,7 @@ class VerifierContext {
  public:
   virtual ~VerifierContext() = default;
   virtual const IntGraph& graph() const = 0;
+  virtual const Shape& shape(int tensor) const = 0;
   virtual std::span<const int> aux() const = 0;
   // The next value of this node's proof (absorbed); VerifyError if the proof has no more.
   virtual Fp2 receive() = 0;

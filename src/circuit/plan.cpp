@@ -1,0 +1,123 @@
+#include "circuit/plan.hpp"
+
+#include <map>
+
+#include "layers/layer.hpp"
+
+namespace zk::circuit {
+
+namespace {
+
+class Builder : public layers::PlanBuilder {
+ public:
+  Builder(Plan& plan, size_t node) : plan_(plan), node_(node) {}
+
+  int add_aux(const std::string& name, layers::Shape shape) override {
+    const int id = static_cast<int>(plan_.shapes.size());
+    plan_.shapes.push_back(std::move(shape));
+    plan_.names.push_back(plan_.graph.nodes[node_].name + "/" + name);
+    plan_.roles.push_back(Role::Witness);
+    plan_.node_aux[node_].push_back(id);
+    return id;
+  }
+
+  void add_lookup(const layers::LookupTable& table, std::vector<int> columns) override {
+    const size_t want = table.outputs.empty() ? 1 : 2;
+    if (columns.size() != want) {
+      throw Error(plan_.graph.nodes[node_].where() + ": lookup into " + table.key + " needs " +
+                  std::to_string(want) + " column(s)");
+    }
+    for (int c : columns) {
+      if (c < 0 || c >= static_cast<int>(plan_.shapes.size()) || plan_.shapes[c] != plan_.shapes[columns[0]]) {
+        throw Error(plan_.graph.nodes[node_].where() + ": lookup columns of different shapes");
+      }
+    }
+    size_t index = 0;
+    for (; index < plan_.tables.size(); ++index) {
+      if (plan_.tables[index].key == table.key) {
+        if (plan_.tables[index].inputs != table.inputs || plan_.tables[index].outputs != table.outputs) {
+          throw Error("two different lookup tables share the key '" + table.key + "'");
+        }
+        break;
+      }
+    }
+    if (index == plan_.tables.size()) plan_.tables.push_back(table);
+    plan_.lookups.push_back({index, std::move(columns)});
+  }
+
+  const layers::IntGraph& graph() const override { return plan_.graph; }
+
+ private:
+  Plan& plan_;
+  size_t node_;
+};
+
+}  // namespace
+
+std::vector<int> Plan::witness_tensors() const {
+  std::vector<int> out;
+  for (size_t t = 0; t < roles.size(); ++t)
+    if (roles[t] == Role::Witness) out.push_back(static_cast<int>(t));
+  return out;
+}
+
+std::vector<int> Plan::weight_tensors() const {
+  std::vector<int> out;
+  for (size_t t = 0; t < roles.size(); ++t)
+    if (roles[t] == Role::Weight) out.push_back(static_cast<int>(t));
+  return out;
+}
+
+Plan make_plan(layers::IntGraph graph) {
+  Plan plan;
+  plan.graph = std::move(graph);
+  const auto& g = plan.graph;
+  for (const auto& info : g.tensors) {
+    plan.shapes.push_back(info.shape);
+    plan.names.push_back(info.name);
+    plan.roles.push_back(info.kind == layers::TensorKind::Constant ? Role::Weight : Role::Witness);
+  }
+  for (int t : g.inputs) plan.roles[t] = Role::Public;
+  for (int t : g.outputs) plan.roles[t] = Role::Public;
+  plan.node_aux.resize(g.nodes.size());
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    const auto& node = g.nodes[n];
+    const layers::LayerDef* def = layers::find_layer(node.op);
+    if (!def) throw Error(node.where() + ": unknown layer");
+    if (!def->proof) {
+      throw Error(node.where() + ": zkinfer cannot prove this layer yet (no proof for '" + node.op + "')");
+    }
+    if (def->proof->plan) {
+      Builder builder(plan, n);
+      def->proof->plan(node, builder);
+    }
+  }
+  return plan;
+}
+
+Witness make_witness(const Plan& plan, const std::vector<layers::IntTensor>& inputs) {
+  Witness w;
+  w.values = layers::execute(plan.graph, inputs);
+  w.values.resize(plan.num_tensors());
+  for (size_t n = 0; n < plan.graph.nodes.size(); ++n) {
+    const auto& aux_ids = plan.node_aux[n];
+    if (aux_ids.empty()) continue;
+    const auto& node = plan.graph.nodes[n];
+    std::vector<const layers::IntTensor*> in, out;
+    for (int t : node.inputs) in.push_back(t >= 0 ? &w.values[t] : nullptr);
+    for (int t : node.outputs) out.push_back(&w.values[t]);
+    std::vector<layers::IntTensor> aux;
+    for (int t : aux_ids) aux.emplace_back(plan.shapes[t]);
+    layers::find_layer(node.op)->proof->witness(node, in, out, aux);
+    for (size_t i = 0; i < aux_ids.size(); ++i) {
+      if (aux[i].shape != plan.shapes[aux_ids[i]] ||
+          aux[i].size() != layers::numel(plan.shapes[aux_ids[i]])) {
+        throw Error(node.where() + ": witness produced an aux tensor of the wrong shape");
+      }
+      w.values[aux_ids[i]] = std::move(aux[i]);
+    }
+  }
+  return w;
+}
+
+}  // namespace zk::circuit

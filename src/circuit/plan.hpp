@@ -1,0 +1,52 @@
+#pragma once
+// The circuit plan: everything prover and verifier must agree on before any proof exists,
+// derived deterministically from the integer graph (so the verifying key only needs the graph).
+//   - the tensor id space: the graph's tensors, then every layer's auxiliary tensors;
+//   - each tensor's role: committed at prove time (witness), committed at setup (weights), or
+//     known to the verifier (public input/output);
+//   - the lookup tables and, per table, the columns looked up in it.
+#include <string>
+#include <vector>
+
+#include "layers/int_graph.hpp"
+#include "layers/proof.hpp"
+
+namespace zk::circuit {
+
+enum class Role : uint8_t { Witness, Weight, Public };
+
+struct LookupDecl {
+  size_t table = 0;          // index into Plan::tables
+  std::vector<int> columns;  // 1 (range) or 2 (input, output) tensor ids of equal shape
+};
+
+struct Plan {
+  layers::IntGraph graph;
+  // Tensor ids >= graph.tensors.size() are aux tensors; shapes/names of every id:
+  std::vector<layers::Shape> shapes;
+  std::vector<std::string> names;
+  std::vector<Role> roles;
+  std::vector<std::vector<int>> node_aux;  // per node, its aux tensor ids in declaration order
+  std::vector<layers::LookupTable> tables;
+  std::vector<LookupDecl> lookups;
+
+  size_t num_tensors() const { return shapes.size(); }
+  bool is_aux(int tensor) const { return tensor >= static_cast<int>(graph.tensors.size()); }
+  // Witness-committed tensors in commitment order (the PCS polynomial index is the position here;
+  // the lookup multiplicity columns follow, one per table).
+  std::vector<int> witness_tensors() const;
+  // Constant tensors in weights-commitment order.
+  std::vector<int> weight_tensors() const;
+};
+
+// Plans a graph: refuses (zk::Error naming the node) any layer without a proof.
+Plan make_plan(layers::IntGraph graph);
+
+// All tensor values by id (graph tensors from execution, then aux from the layers' witness
+// functions), and the integer graph's inputs, outputs.
+struct Witness {
+  std::vector<layers::IntTensor> values;
+};
+Witness make_witness(const Plan& plan, const std::vector<layers::IntTensor>& inputs);
+
+}  // namespace zk::circuit
