@@ -114,3 +114,133 @@ TEST(QuantModels, tiny_transformer_matches_float) {
 }
 
 }  // namespace
+
+namespace {
+
+onnx::Node make_node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out, int opset = 17) {
+  onnx::Node n;
+  n.op_type = op;
+  n.name = op + "_node";
+  n.opset = opset;
+  n.inputs = std::move(in);
+  n.outputs = std::move(out);
+  return n;
+}
+
+onnx::Graph one_input_graph(onnx::Shape shape, int opset = 17) {
+  onnx::Graph g;
+  g.opset = opset;
+  g.inputs.push_back({"x", onnx::DType::Float32, shape});
+  g.values["x"] = g.inputs[0];
+  return g;
+}
+
+TEST(Quantizer, refuses_unsupported_op_naming_op_and_node) {
+  auto g = one_input_graph({1, 4});
+  g.nodes.push_back(make_node("Floor", {"x"}, {"y"}));
+  g.values["y"] = {"y", onnx::DType::Float32, {1, 4}};
+  g.outputs.push_back(g.values["y"]);
+  try {
+    quant::compile(g);
+    FAIL() << "expected Unsupported";
+  } catch (const onnx::Unsupported& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("Floor"), std::string::npos) << m;
+    EXPECT_NE(m.find("Floor_node"), std::string::npos) << m;
+  }
+}
+
+TEST(Quantizer, fused_layernormalization_matches_float) {
+  auto g = one_input_graph({2, 16});
+  auto gamma = onnx::Tensor::floats({16}), beta = onnx::Tensor::floats({16});
+  for (int k = 0; k < 16; ++k) gamma.f[k] = 0.8f + 0.025f * k, beta.f[k] = 0.01f * k - 0.05f;
+  g.constants["gamma"] = gamma;
+  g.constants["beta"] = beta;
+  auto n = make_node("LayerNormalization", {"x", "gamma", "beta"}, {"y"});
+  g.nodes.push_back(n);
+  g.values["y"] = {"y", onnx::DType::Float32, {2, 16}};
+  g.outputs.push_back(g.values["y"]);
+  auto ig = quant::compile(g);
+  // Inputs inside the default calibration range [-1, 1] (outside it, the input saturates by design).
+  for (int k = 0; k < 4; ++k) {
+    auto r = quant::run_and_compare(g, ig, random_inputs(g, 7 + k, -1.0f, 1.0f));
+    EXPECT_LT(r.outputs[0].max_rel_error, 0.01);
+  }
+}
+
+TEST(Quantizer, softmax_and_sigmoid_lookups_match_float) {
+  auto g = one_input_graph({3, 10});
+  g.nodes.push_back(make_node("Softmax", {"x"}, {"p"}));
+  g.nodes.push_back(make_node("Sigmoid", {"x"}, {"s"}));
+  g.values["p"] = {"p", onnx::DType::Float32, {3, 10}};
+  g.values["s"] = {"s", onnx::DType::Float32, {3, 10}};
+  g.outputs = {g.values["p"], g.values["s"]};
+  auto ig = quant::compile(g);
+  auto r = quant::run_and_compare(g, ig, random_inputs(g, 3, -1.0f, 1.0f));
+  EXPECT_LT(r.outputs[0].max_abs_error, 2e-3);
+  EXPECT_LT(r.outputs[1].max_abs_error, 2e-3);
+}
+
+// QuantizeLinear -> QLinearMatMul -> DequantizeLinear keeps the model's own scales and zero points.
+TEST(Quantizer, qdq_qlinear_matmul_keeps_model_quantization) {
+  auto g = one_input_graph({1, 4}, 13);
+  auto scalar = [](float v) { return onnx::Tensor::floats({}, {v}); };
+  g.constants["xs"] = scalar(0.02f);
+  g.constants["xz"] = onnx::Tensor::ints({}, {128}, onnx::DType::UInt8);
+  g.constants["w"] = onnx::Tensor::ints({4, 3}, {10, -20, 30, 40, -50, 60, 70, 80, -90, 100, 110, -120}, onnx::DType::Int8);
+  g.constants["ws"] = scalar(0.01f);
+  g.constants["wz"] = onnx::Tensor::ints({}, {0}, onnx::DType::Int8);
+  g.constants["ys"] = scalar(0.05f);
+  g.constants["yz"] = onnx::Tensor::ints({}, {128}, onnx::DType::UInt8);
+  g.nodes.push_back(make_node("QuantizeLinear", {"x", "xs", "xz"}, {"xq"}, 13));
+  g.nodes.push_back(make_node("QLinearMatMul", {"xq", "xs", "xz", "w", "ws", "wz", "ys", "yz"}, {"yq"}, 13));
+  g.nodes.push_back(make_node("DequantizeLinear", {"yq", "ys", "yz"}, {"y"}, 13));
+  g.values["xq"] = {"xq", onnx::DType::UInt8, {1, 4}};
+  g.values["yq"] = {"yq", onnx::DType::UInt8, {1, 3}};
+  g.values["y"] = {"y", onnx::DType::Float32, {1, 3}};
+  g.outputs.push_back(g.values["y"]);
+  auto ig = quant::compile(g);
+  for (int s = 0; s < 5; ++s) {
+    auto r = quant::run_and_compare(g, ig, random_inputs(g, 40 + s, -2.0f, 2.0f));
+    // Same integers up to a tie broken differently (half-even in ONNX, half-up here): one step.
+    EXPECT_LE(r.outputs[0].max_abs_error, 0.0501) << "sample " << s;
+  }
+  // The output tensor carries the model's own (non power-of-two) step.
+  EXPECT_NEAR(ig.tensors[ig.outputs[0]].step, 0.05, 1e-9);
+}
+
+TEST(Quantizer, presets_change_the_activation_range) {
+  EXPECT_EQ(quant::QuantConfig::from_preset("accuracy").activation_bits, 16);
+  EXPECT_EQ(quant::QuantConfig::from_preset("cost").activation_bits, 12);
+  EXPECT_THROW(quant::QuantConfig::from_preset("fast"), zk::Error);
+  auto g = one_input_graph({1, 8});
+  g.nodes.push_back(make_node("Tanh", {"x"}, {"y"}));
+  g.values["y"] = {"y", onnx::DType::Float32, {1, 8}};
+  g.outputs.push_back(g.values["y"]);
+  auto table_size = [&](const char* p) {
+    auto ig = quant::compile(g, quant::QuantConfig::from_preset(p));
+    for (const auto& n : ig.nodes)
+      if (n.op == "lookup") return n.vec("table").size();
+    return size_t(0);
+  };
+  EXPECT_GT(table_size("accuracy"), 8 * table_size("cost"));
+}
+
+TEST(Quantizer, rejects_nan_input_naming_input_and_index) {
+  auto g = one_input_graph({1, 3});
+  g.nodes.push_back(make_node("Relu", {"x"}, {"y"}));
+  g.values["y"] = {"y", onnx::DType::Float32, {1, 3}};
+  g.outputs.push_back(g.values["y"]);
+  auto ig = quant::compile(g);
+  auto in = onnx::Tensor::floats({1, 3}, {0.f, 1.f, std::numeric_limits<float>::infinity()});
+  try {
+    quant::quantize_inputs(ig, {in});
+    FAIL();
+  } catch (const zk::Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("'x'"), std::string::npos) << m;
+    EXPECT_NE(m.find("index 2"), std::string::npos) << m;
+  }
+}
+
+}  // namespace
