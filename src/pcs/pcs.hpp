@@ -1,0 +1,127 @@
+#pragma once
+// Multilinear polynomial commitment: BaseFold over the Reed-Solomon code on Goldilocks
+// (Zeilberger-Chen-Fisch, eprint 2023/1705). docs/pcs.md gives the protocol, the parameters and
+// the soundness and hiding arguments.
+//
+// The interface is scheme-agnostic on purpose (params in, opaque prover data out, one batched
+// opening per commitment), so another scheme (WHIR, Ligero) can be put behind the same calls.
+//
+// Many polynomials of different sizes share one commitment: they are packed into one big table
+// (largest first, each at an offset that is a multiple of its own size), so polynomial j is the
+// restriction of the big multilinear to the subcube whose high coordinates spell offset_j >> n_j.
+// All evaluation claims on a commitment are reduced to one sumcheck over that table.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "field/extension.hpp"
+#include "hash/merkle.hpp"
+#include "hash/transcript.hpp"
+
+namespace zk::pcs {
+
+struct PcsParams {
+  // Code rate rho = 2^-log_inv_rate.
+  unsigned log_inv_rate = 1;
+  // k: variables folded between two Merkle commitments (a Merkle leaf holds 2^k symbols).
+  unsigned fold_arity_log = 4;
+  unsigned num_queries = 84;
+  // Proof of work before the queries; adds pow_bits to the query-phase security.
+  unsigned pow_bits = 18;
+  // Folding stops when the message has at most 2^final_log_size coefficients; those are sent.
+  unsigned final_log_size = 8;
+  // Salted Merkle leaves and a random mask polynomial in the packing (see docs/pcs.md for what
+  // this does and does not hide).
+  bool hiding = false;
+
+  // Throws zk::Error naming the first out-of-range field.
+  void validate() const;
+  friend bool operator==(const PcsParams&, const PcsParams&) = default;
+};
+
+struct Placement {
+  unsigned num_vars = 0;
+  uint64_t offset = 0;  // a multiple of 2^num_vars
+  friend bool operator==(const Placement&, const Placement&) = default;
+};
+
+struct Layout {
+  unsigned total_vars = 0;        // the big table has 2^total_vars entries
+  std::vector<Placement> polys;   // in the caller's order
+  std::optional<Placement> mask;  // hiding mode only: always the top subcube
+
+  // Deterministic: prover and verifier derive the same layout from the sizes and params.
+  static Layout compute(std::span<const unsigned> poly_num_vars, const PcsParams& params);
+  friend bool operator==(const Layout&, const Layout&) = default;
+};
+
+struct Commitment {
+  Digest root;
+  Layout layout;
+  PcsParams params;
+};
+
+// What the prover keeps between commit and open.
+struct ProverData {
+  Commitment commitment;
+  std::vector<Fp> table;     // the packed big table, evaluation form
+  std::vector<Fp> codeword;  // RS codeword of its monomial coefficients, bit-reversed order
+  std::unique_ptr<MerkleTree> tree;
+};
+
+// "Polynomial `poly` evaluated at `point` (one coordinate per variable, x_0 first) is `value`".
+struct Claim {
+  size_t poly = 0;
+  std::vector<Fp2> point;
+  Fp2 value;
+};
+
+struct OpeningProof {
+  std::optional<Fp2> mask_value;                  // hiding mode: the mask's value at its point
+  std::vector<std::array<Fp2, 3>> sumcheck;       // round polynomial at 0, 1, 2, per round
+  std::vector<Digest> layer_roots;                // folded layers 1 .. L-1
+  std::vector<Fp2> final_coefficients;            // monomial coefficients of the last message
+  uint64_t pow_nonce = 0;
+  std::vector<Fp> layer0_rows;                    // opened rows of layer 0 (sorted, unique)
+  std::vector<std::vector<Fp2>> folded_rows;      // opened rows of layers 1 .. L-1
+  std::vector<MerkleMultiProof> merkle;           // one multi-proof per layer 0 .. L-1
+};
+
+// polys: tables of power-of-two sizes >= 1 (evaluation form, x_0 = least significant index bit).
+std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
+                                                           const PcsParams& params);
+
+// The transcript must be in the same state on both sides; open and verify absorb the commitment
+// and the claims themselves before drawing any challenge.
+OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcript& transcript);
+
+// Throws zk::VerifyError naming the failing check, zk::Error for malformed claims.
+// The verifier must trust commitment.params (take them from the verifying key, or check them
+// against security_bits) -- the commitment does not authenticate its own parameters.
+void verify(const Commitment& commitment, std::span<const Claim> claims, const OpeningProof& proof,
+            Transcript& transcript);
+
+// Little-endian, length-checked. Parsers throw zk::Error on truncated or hostile input.
+std::vector<uint8_t> serialize(const OpeningProof& proof);
+OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes);
+std::vector<uint8_t> serialize(const Commitment& commitment);
+Commitment deserialize_commitment(std::span<const uint8_t> bytes);
+
+// Security in bits for a packed table of `table_size` entries (docs/pcs.md, "Soundness").
+struct SecurityBits {
+  double conjectured = 0;  // RS list-decodable up to capacity, proximity gaps up to capacity
+  double proven = 0;       // Johnson bound, Proximity Gaps (eprint 2020/654) Theorem 1.5
+  // The terms behind them (bits each; the totals combine the errors, not the minimum).
+  double query_conjectured = 0, commit_conjectured = 0;
+  double query_proven = 0, commit_proven = 0;
+  double sumcheck = 0;     // sumcheck rounds and claim batching, same in both models
+  double eta = 0;          // Johnson slack used for the proven figure
+  // The unique-decoding regime (delta < (1 - rho) / 2), where BaseFold's own analysis applies.
+  double proven_unique_decoding = 0;
+};
+SecurityBits security_bits(const PcsParams& params, uint64_t table_size);
+
+}  // namespace zk::pcs

@@ -1,0 +1,203 @@
+// Byte formats of commitments and opening proofs. Every count is checked against the bytes that
+// remain before anything is allocated, so hostile lengths fail fast instead of allocating.
+#include <cstring>
+#include <string>
+
+#include "pcs/pcs.hpp"
+
+namespace zk::pcs {
+
+namespace {
+
+constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 1};
+constexpr std::array<uint8_t, 8> kCommitmentMagic = {'Z', 'K', 'P', 'C', 'S', 'C', 'M', 1};
+
+class Writer {
+ public:
+  void bytes(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
+  void u8(uint8_t v) { out_.push_back(v); }
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_.push_back(uint8_t(v >> (8 * i)));
+  }
+  void u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(uint8_t(v >> (8 * i)));
+  }
+  void count(size_t n) {
+    if (n > 0xFFFFFFFFull) throw Error("pcs serialize: list too long");
+    u32(static_cast<uint32_t>(n));
+  }
+  void fp(Fp v) { u64(v.value()); }
+  void fp2(Fp2 v) {
+    fp(v.c0());
+    fp(v.c1());
+  }
+  std::vector<uint8_t> take() { return std::move(out_); }
+
+ private:
+  std::vector<uint8_t> out_;
+};
+
+class Reader {
+ public:
+  Reader(std::span<const uint8_t> data, const char* what) : data_(data), what_(what) {}
+  std::span<const uint8_t> bytes(size_t n) {
+    if (n > data_.size() - pos_) fail("truncated");
+    auto s = data_.subspan(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  uint8_t u8() { return bytes(1)[0]; }
+  uint32_t u32() {
+    auto b = bytes(4);
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t(b[i]) << (8 * i);
+    return v;
+  }
+  uint64_t u64() {
+    auto b = bytes(8);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t(b[i]) << (8 * i);
+    return v;
+  }
+  // A list length, refused unless that many elements of element_size bytes can still follow.
+  size_t count(size_t element_size) {
+    const size_t n = u32();
+    if (n > (data_.size() - pos_) / element_size) fail("list length exceeds the remaining input");
+    return n;
+  }
+  Fp fp() { return Fp::from_canonical(u64()); }
+  Fp2 fp2() {
+    Fp a = fp();
+    return Fp2(a, fp());
+  }
+  template <size_t N>
+  std::array<uint8_t, N> array() {
+    std::array<uint8_t, N> out;
+    auto b = bytes(N);
+    std::memcpy(out.data(), b.data(), N);
+    return out;
+  }
+  void magic(const std::array<uint8_t, 8>& expected) {
+    if (array<8>() != expected) fail("bad magic or version");
+  }
+  void finish() {
+    if (pos_ != data_.size()) fail("trailing bytes");
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw Error(std::string(what_) + ": " + why + " at byte " + std::to_string(pos_));
+  }
+
+ private:
+  std::span<const uint8_t> data_;
+  size_t pos_ = 0;
+  const char* what_;
+};
+
+}  // namespace
+
+std::vector<uint8_t> serialize(const OpeningProof& proof) {
+  Writer w;
+  w.bytes(kProofMagic);
+  w.u8(proof.mask_value.has_value());
+  if (proof.mask_value) w.fp2(*proof.mask_value);
+  w.count(proof.sumcheck.size());
+  for (const auto& g : proof.sumcheck) {
+    for (Fp2 v : g) w.fp2(v);
+  }
+  w.count(proof.layer_roots.size());
+  for (const Digest& d : proof.layer_roots) w.bytes(d);
+  w.count(proof.final_coefficients.size());
+  for (Fp2 v : proof.final_coefficients) w.fp2(v);
+  w.u64(proof.pow_nonce);
+  w.count(proof.layer0_rows.size());
+  for (Fp v : proof.layer0_rows) w.fp(v);
+  w.count(proof.folded_rows.size());
+  for (const auto& rows : proof.folded_rows) {
+    w.count(rows.size());
+    for (Fp2 v : rows) w.fp2(v);
+  }
+  w.count(proof.merkle.size());
+  for (const MerkleMultiProof& mp : proof.merkle) {
+    w.count(mp.siblings.size());
+    for (const Digest& d : mp.siblings) w.bytes(d);
+    w.count(mp.salts.size());
+    for (const Salt& s : mp.salts) w.bytes(s);
+  }
+  return w.take();
+}
+
+OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
+  Reader r(bytes, "pcs opening proof");
+  r.magic(kProofMagic);
+  OpeningProof proof;
+  const uint8_t has_mask = r.u8();
+  if (has_mask > 1) r.fail("bad mask flag");
+  if (has_mask) proof.mask_value = r.fp2();
+  proof.sumcheck.resize(r.count(48));
+  for (auto& g : proof.sumcheck) {
+    for (Fp2& v : g) v = r.fp2();
+  }
+  proof.layer_roots.resize(r.count(32));
+  for (Digest& d : proof.layer_roots) d = r.array<32>();
+  proof.final_coefficients.resize(r.count(16));
+  for (Fp2& v : proof.final_coefficients) v = r.fp2();
+  proof.pow_nonce = r.u64();
+  proof.layer0_rows.resize(r.count(8));
+  for (Fp& v : proof.layer0_rows) v = r.fp();
+  // Each list costs at least its 4-byte length, which bounds the outer counts too.
+  proof.folded_rows.resize(r.count(4));
+  for (auto& rows : proof.folded_rows) {
+    rows.resize(r.count(16));
+    for (Fp2& v : rows) v = r.fp2();
+  }
+  proof.merkle.resize(r.count(8));
+  for (MerkleMultiProof& mp : proof.merkle) {
+    mp.siblings.resize(r.count(32));
+    for (Digest& d : mp.siblings) d = r.array<32>();
+    mp.salts.resize(r.count(32));
+    for (Salt& s : mp.salts) s = r.array<32>();
+  }
+  r.finish();
+  return proof;
+}
+
+std::vector<uint8_t> serialize(const Commitment& c) {
+  Writer w;
+  w.bytes(kCommitmentMagic);
+  w.bytes(c.root);
+  const PcsParams& p = c.params;
+  w.u32(p.log_inv_rate);
+  w.u32(p.fold_arity_log);
+  w.u32(p.num_queries);
+  w.u32(p.pow_bits);
+  w.u32(p.final_log_size);
+  w.u8(p.hiding);
+  w.count(c.layout.polys.size());
+  for (const Placement& pl : c.layout.polys) w.u8(static_cast<uint8_t>(pl.num_vars));
+  return w.take();
+}
+
+Commitment deserialize_commitment(std::span<const uint8_t> bytes) {
+  Reader r(bytes, "pcs commitment");
+  r.magic(kCommitmentMagic);
+  Commitment c;
+  c.root = r.array<32>();
+  PcsParams& p = c.params;
+  p.log_inv_rate = r.u32();
+  p.fold_arity_log = r.u32();
+  p.num_queries = r.u32();
+  p.pow_bits = r.u32();
+  p.final_log_size = r.u32();
+  const uint8_t hiding = r.u8();
+  if (hiding > 1) r.fail("bad hiding flag");
+  p.hiding = hiding;
+  p.validate();
+  std::vector<unsigned> num_vars(r.count(1));
+  for (unsigned& v : num_vars) v = r.u8();
+  r.finish();
+  // The layout is not stored: recomputing it is the check that it is well formed.
+  c.layout = Layout::compute(num_vars, p);
+  return c;
+}
+
+}  // namespace zk::pcs
