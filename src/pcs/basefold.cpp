@@ -284,8 +284,11 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
       if (alphas.size() < schedule.s) {
         g = alphas.size() == 1 ? bind_and_sum(std::span<const Fp>(data.table), std::span<const Fp2>(w), alpha, b_next, w_next)
                                : bind_and_sum(std::span<const Fp2>(b), std::span<const Fp2>(w), alpha, b_next, w_next);
-        std::swap(b, b_next);
-        std::swap(w, w_next);
+        // Move, not swap: the larger previous tables are freed rather than kept as scratch.
+        b = std::move(b_next);
+        w = std::move(w_next);
+        b_next = {};
+        w_next = {};
       } else if (alphas.size() == 1) {
         b = fix_first_variable(std::span<const Fp>(data.table), alpha);
       } else {

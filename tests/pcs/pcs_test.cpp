@@ -232,6 +232,21 @@ TEST(Pcs, HidingCommitmentsAreRandomised) {
   EXPECT_EQ(x.first.root, y.first.root);
 }
 
+// The mask sits in the top subcube, so it shifts every codeword symbol by x^(N-2^m) M(x) with M
+// random: two hiding commitments to the same data differ at every layer-0 position.
+TEST(Pcs, HidingMaskTouchesEveryCodewordSymbol) {
+  std::vector<std::vector<Fp>> polys = {random_fp_vector(1 << 10), random_fp_vector(1 << 4)};
+  auto a = commit(polys, test_params(true));
+  auto b = commit(polys, test_params(true));
+  ASSERT_EQ(a.second->codeword.size(), b.second->codeword.size());
+  size_t equal = 0;
+  for (size_t i = 0; i < a.second->codeword.size(); ++i) equal += a.second->codeword[i] == b.second->codeword[i];
+  EXPECT_EQ(equal, 0u);
+  // Outside the mask's subcube the packed tables agree.
+  const Placement mask = *a.first.layout.mask;
+  for (size_t i = 0; i < mask.offset; ++i) ASSERT_EQ(a.second->table[i], b.second->table[i]);
+}
+
 // Byte offsets where each section of a serialised proof starts (mirrors serialize.cpp).
 std::vector<std::pair<std::string, std::pair<size_t, size_t>>> sections(const OpeningProof& p) {
   std::vector<std::pair<std::string, std::pair<size_t, size_t>>> out;
