@@ -9,13 +9,17 @@
 //              `indices_shape`
 //   expand:    numpy broadcast to `shape`
 // Bounds pass through (pad adds |value|).
+#include <functional>
 #include <numeric>
 
+#include "layers/index_map.hpp"
 #include "layers/layers.hpp"
 
 namespace zk::layers {
 
 namespace {
+
+using ShapeOf = std::function<const Shape&(int)>;
 
 // Calls f(out_linear, in_linear) with in_linear = Σ idx[d]·in_strides[d] + base over out shape.
 template <class F>
@@ -196,14 +200,165 @@ void forward_expand(const IntNode&, std::span<const IntTensor* const> in, std::s
   for_each_mapped(out[0].shape, st, 0, [&](int64_t o, int64_t i) { out[0].data[o] = in[0]->data[i]; });
 }
 
+
+// ---- proofs ----
+// Each operator becomes an IndexMap (index_map.hpp): per-dimension factors wherever the map is
+// separable, so that untouched dims pass their coordinates straight through and the verifier's
+// share stays O(Σ dims); only reshape groups whose padded layouts differ cost O(group size).
+
+IndexFactor identity_factor(std::vector<int> out_dims, std::vector<int> in_dims) {
+  return {std::move(out_dims), std::move(in_dims), true, {}};
+}
+IndexFactor table_factor(std::vector<int> out_dims, std::vector<int> in_dims, std::vector<int64_t> src) {
+  return {std::move(out_dims), std::move(in_dims), false, std::move(src)};
+}
+std::vector<int> dim_range(size_t begin, size_t end) {
+  std::vector<int> r;
+  for (size_t d = begin; d < end; ++d) r.push_back(static_cast<int>(d));
+  return r;
+}
+
+IndexMap one_source(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map;
+  map.out = shape_of(node.outputs[0]);
+  map.sources.push_back({node.inputs[0], shape_of(node.inputs[0]), {}});
+  return map;
+}
+
+IndexMap reshape_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  const Shape &x = map.sources[0].shape, &y = map.out;
+  auto& factors = map.sources[0].factors;
+  if (numel(x) == 1) return map;  // every dim has size 1: nothing to map
+  if (same_padded_layout(x, y)) {
+    factors.push_back(identity_factor(dim_range(0, y.size()), dim_range(0, x.size())));
+    return map;
+  }
+  // Cut both shapes where their prefix products agree: each group is reshaped on its own.
+  size_t a = 0, b = 0;
+  while (a < x.size() || b < y.size()) {
+    const size_t a0 = a, b0 = b;
+    int64_t pa = 1, pb = 1;
+    if (a < x.size()) pa *= x[a++];
+    if (b < y.size()) pb *= y[b++];
+    while (pa != pb) {
+      if (pa < pb) pa *= x.at(a++);
+      else pb *= y.at(b++);
+    }
+    if (pa > 1) factors.push_back(identity_factor(dim_range(b0, b), dim_range(a0, a)));
+  }
+  return map;
+}
+
+IndexMap transpose_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  auto p = perm_of(node, map.sources[0].shape.size());
+  for (size_t d = 0; d < p.size(); ++d) map.sources[0].factors.push_back(identity_factor({int(d)}, {int(p[d])}));
+  return map;
+}
+
+IndexMap slice_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  const Shape& x = map.sources[0].shape;
+  auto starts = node.vec("starts"), steps = node.vec("steps"), counts = node.vec("counts");
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (starts[d] == 0 && steps[d] == 1 && counts[d] == x[d]) {
+      map.sources[0].factors.push_back(identity_factor({int(d)}, {int(d)}));
+      continue;
+    }
+    std::vector<int64_t> src(counts[d]);
+    for (int64_t i = 0; i < counts[d]; ++i) src[i] = starts[d] + i * steps[d];
+    map.sources[0].factors.push_back(table_factor({int(d)}, {int(d)}, std::move(src)));
+  }
+  return map;
+}
+
+IndexMap pad_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  const Shape& x = map.sources[0].shape;
+  auto pads = node.vec("pads");
+  map.fill = node.get("value", 0);
+  for (size_t d = 0; d < x.size(); ++d) {
+    const int64_t begin = pads[d];
+    if (begin == 0 && pads[d + x.size()] == 0) {
+      map.sources[0].factors.push_back(identity_factor({int(d)}, {int(d)}));
+      continue;
+    }
+    std::vector<int64_t> src(map.out[d], -1);
+    for (int64_t i = 0; i < x[d]; ++i) src[begin + i] = i;
+    map.sources[0].factors.push_back(table_factor({int(d)}, {int(d)}, std::move(src)));
+  }
+  return map;
+}
+
+IndexMap concat_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map;
+  map.out = shape_of(node.outputs[0]);
+  const int64_t axis = norm_axis(node, node.get("axis"), static_cast<int64_t>(map.out.size()));
+  int64_t offset = 0;
+  for (int t : node.inputs) {
+    IndexSource source{t, shape_of(t), {}};
+    for (size_t d = 0; d < map.out.size(); ++d) {
+      if (static_cast<int64_t>(d) != axis) {
+        source.factors.push_back(identity_factor({int(d)}, {int(d)}));
+        continue;
+      }
+      std::vector<int64_t> src(map.out[d], -1);
+      for (int64_t i = 0; i < source.shape[d]; ++i) src[offset + i] = i;
+      offset += source.shape[d];
+      source.factors.push_back(table_factor({int(d)}, {int(d)}, std::move(src)));
+    }
+    map.sources.push_back(std::move(source));
+  }
+  return map;
+}
+
+IndexMap gather_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  const Shape& x = map.sources[0].shape;
+  const size_t axis = static_cast<size_t>(norm_axis(node, node.get("axis", 0), static_cast<int64_t>(x.size())));
+  const size_t q = node.vec("indices_shape").size();
+  auto& factors = map.sources[0].factors;
+  for (size_t d = 0; d < axis; ++d) factors.push_back(identity_factor({int(d)}, {int(d)}));
+  factors.push_back(table_factor(dim_range(axis, axis + q), {int(axis)}, node.vec("indices")));
+  for (size_t e = axis + 1; e < x.size(); ++e) factors.push_back(identity_factor({int(e + q - 1)}, {int(e)}));
+  return map;
+}
+
+IndexMap expand_map(const IntNode& node, const ShapeOf& shape_of) {
+  IndexMap map = one_source(node, shape_of);
+  const Shape& x = map.sources[0].shape;
+  const size_t lead = map.out.size() - x.size();
+  for (size_t e = 0; e < x.size(); ++e)
+    if (x[e] == map.out[e + lead]) map.sources[0].factors.push_back(identity_factor({int(e + lead)}, {int(e)}));
+  return map;
+}
+
+template <IndexMap (*Build)(const IntNode&, const ShapeOf&)>
+void prove_shape(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  prove_index_map(Build(node, [&](int t) -> const Shape& { return ctx.shape(t); }), ctx, out[0]);
+}
+template <IndexMap (*Build)(const IntNode&, const ShapeOf&)>
+void verify_shape(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  verify_index_map(Build(node, [&](int t) -> const Shape& { return ctx.shape(t); }), ctx, out[0]);
+}
+
+const LayerProofDef kReshapeProof{nullptr, nullptr, prove_shape<reshape_map>, verify_shape<reshape_map>};
+const LayerProofDef kTransposeProof{nullptr, nullptr, prove_shape<transpose_map>, verify_shape<transpose_map>};
+const LayerProofDef kSliceProof{nullptr, nullptr, prove_shape<slice_map>, verify_shape<slice_map>};
+const LayerProofDef kConcatProof{nullptr, nullptr, prove_shape<concat_map>, verify_shape<concat_map>};
+const LayerProofDef kPadProof{nullptr, nullptr, prove_shape<pad_map>, verify_shape<pad_map>};
+const LayerProofDef kGatherProof{nullptr, nullptr, prove_shape<gather_map>, verify_shape<gather_map>};
+const LayerProofDef kExpandProof{nullptr, nullptr, prove_shape<expand_map>, verify_shape<expand_map>};
+
 }  // namespace
 
-const LayerDef kReshapeLayer{"reshape", 1, 1, 1, infer_reshape, forward_reshape};
-const LayerDef kTransposeLayer{"transpose", 1, 1, 1, infer_transpose, forward_transpose};
-const LayerDef kSliceLayer{"slice", 1, 1, 1, infer_slice, forward_slice};
-const LayerDef kConcatLayer{"concat", 1, 1 << 20, 1, infer_concat, forward_concat};
-const LayerDef kPadLayer{"pad", 1, 1, 1, infer_pad, forward_pad};
-const LayerDef kGatherLayer{"gather", 1, 1, 1, infer_gather, forward_gather};
-const LayerDef kExpandLayer{"expand", 1, 1, 1, infer_expand, forward_expand};
+const LayerDef kReshapeLayer{"reshape", 1, 1, 1, infer_reshape, forward_reshape, &kReshapeProof};
+const LayerDef kTransposeLayer{"transpose", 1, 1, 1, infer_transpose, forward_transpose, &kTransposeProof};
+const LayerDef kSliceLayer{"slice", 1, 1, 1, infer_slice, forward_slice, &kSliceProof};
+const LayerDef kConcatLayer{"concat", 1, 1 << 20, 1, infer_concat, forward_concat, &kConcatProof};
+const LayerDef kPadLayer{"pad", 1, 1, 1, infer_pad, forward_pad, &kPadProof};
+const LayerDef kGatherLayer{"gather", 1, 1, 1, infer_gather, forward_gather, &kGatherProof};
+const LayerDef kExpandLayer{"expand", 1, 1, 1, infer_expand, forward_expand, &kExpandProof};
 
 }  // namespace zk::layers
