@@ -246,8 +246,13 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
   const size_t num_terms = claims.size() + (layout.mask ? 1 : 0);
   const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", num_terms);
   Fp2 claim = Fp2::zero();
-  std::vector<Fp2> w(size_t(1) << n, Fp2::zero());
+  std::vector<Fp2> w;
   auto add_term = [&](const Placement& pl, std::span<const Fp2> point, Fp2 beta) {
+    if (w.empty() && pl.num_vars == n) {
+      w = eq_table(point, beta);  // one polynomial filling the table: no zero pass, no temporary
+      return;
+    }
+    if (w.empty()) w.assign(size_t(1) << n, Fp2::zero());
     const std::vector<Fp2> eq = eq_table(point, beta);
     const int64_t size = static_cast<int64_t>(eq.size());
     Fp2* dst = w.data() + pl.offset;
@@ -262,6 +267,7 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
     add_term(*layout.mask, mask_point, betas.back());
     claim += betas.back() * *proof.mask_value;
   }
+  if (w.empty()) w.assign(size_t(1) << n, Fp2::zero());  // no claims at all
 
   // 2. Sumcheck over big * W, binding x_0 first; the same challenges fold the codeword, and after
   //    each group of k rounds the folded codeword gets its own Merkle tree.

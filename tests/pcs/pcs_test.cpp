@@ -212,6 +212,20 @@ TEST_P(PcsMixed, ManyPolynomialsManyClaims) {
 
 INSTANTIATE_TEST_SUITE_P(HidingAndNot, PcsMixed, ::testing::Bool());
 
+TEST(Pcs, NoClaimsAndSeveralClaimsOnOnePolynomial) {
+  for (bool hiding : {false, true}) {
+    std::vector<std::vector<Fp>> polys = {random_fp_vector(1 << 12)};
+    auto [c, data] = commit(polys, test_params(hiding));
+    const std::vector<Claim> none;
+    EXPECT_NO_THROW(check(c, none, prove(*data, none)));
+    auto claims = make_claims(polys, 3);
+    OpeningProof proof = prove(*data, claims);
+    EXPECT_NO_THROW(check(c, claims, proof));
+    claims[2].value += Fp2::one();
+    EXPECT_TRUE(rejects(c, claims, proof));
+  }
+}
+
 TEST(Pcs, ProverRefusesFalseClaims) {
   for (size_t size : {size_t(256), size_t(1) << 12}) {  // without and with sumcheck rounds
     std::vector<std::vector<Fp>> polys = {random_fp_vector(size)};
