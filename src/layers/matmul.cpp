@@ -3,7 +3,13 @@
 // A and B have rank >= 2; leading (batch) dims broadcast numpy-style. The optional bias C is at
 // the accumulator scale (scale(A) + scale(B)) and broadcasts to Y. No rounding happens here: the
 // quantizer follows with a `rescale`. The proof (issue 4) is one sumcheck over the inner dim.
+#include <algorithm>
+#include <tuple>
+
+#include "layers/int_contract.hpp"
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::layers {
 
@@ -100,8 +106,184 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
   }
 }
 
+// ---- proof ----
+// With Y's point split as (r_batch, r_m, r_n) (Y's MLE is zero on padded positions, and so are
+// the folded operands below, so the sums may run over whole padded cubes):
+//   Y~(r) = sum_{b, k} eq(r_batch, b) * A_r(b, k) * B_r(b, k) + [bias term]
+//   A_r(b, k) = sum_i eq(r_m, i) op(A)_b(i, k),   B_r(b, k) = sum_j eq(r_n, j) op(B)_b(k, j)
+// Folding with eq first makes the prover linear in |A| + |B| instead of m·n·k. Without batch dims
+// this is a degree-2 sumcheck over k; with them, batch variables join the sumcheck (k on the low
+// variables) and eq(r_batch, ·) is a third factor. A_r~(s_b, s_k) is op(A) broadcast to Y's batch,
+// evaluated at (s_b, r_m, s_k): broadcast_point turns that into a point on A and a prefix factor.
+// The bias (broadcast to Y) is linear: its MLE at the broadcast-projected point times the factor.
+
+bool has_bias(const IntNode& node) { return node.inputs.size() > 2 && node.inputs[2] >= 0; }
+
+struct MatmulPoint {
+  std::vector<Fp2> r_n, r_m, r_batch;  // Y's point, cut
+};
+
+MatmulPoint cut_output_point(const Dims& d, std::span<const Fp2> r) {
+  const unsigned bn = ceil_log2(static_cast<size_t>(d.n)), bm = ceil_log2(static_cast<size_t>(d.m));
+  MatmulPoint p;
+  p.r_n.assign(r.begin(), r.begin() + bn);
+  p.r_m.assign(r.begin() + bn, r.begin() + bn + bm);
+  p.r_batch.assign(r.begin() + bn + bm, r.end());
+  return p;
+}
+
+// The point on a stored operand for the evaluation of op(operand) broadcast to Y's batch at
+// (batch point s_b, row point, column point). `stored` is the operand's own shape.
+BroadcastPoint operand_point(const Shape& stored, const Shape& y_batch, bool trans, const std::vector<Fp2>& row_pt,
+                             const std::vector<Fp2>& col_pt, std::span<const Fp2> s_b) {
+  const size_t r = stored.size();
+  const int64_t rows = trans ? stored[r - 1] : stored[r - 2], cols = trans ? stored[r - 2] : stored[r - 1];
+  Shape in(stored.begin(), stored.end() - 2), out = y_batch;
+  in.push_back(rows), in.push_back(cols);
+  out.push_back(rows), out.push_back(cols);
+  std::vector<Fp2> out_point = col_pt;
+  out_point.insert(out_point.end(), row_pt.begin(), row_pt.end());
+  out_point.insert(out_point.end(), s_b.begin(), s_b.end());
+  BroadcastPoint bp = broadcast_point(in, out, out_point);
+  if (trans) {
+    auto dims = split_point(mle_layout(in), bp.point);
+    std::swap(dims[r - 2], dims[r - 1]);
+    bp.point = join_point(mle_layout(stored), dims);
+  }
+  return bp;
+}
+
+// The table (b, k) -> op(X)_b contracted with e along its non-k dim, indexed by Y's padded batch
+// layout (zero on padded batch entries) times the padded k range, k on the low variables.
+std::vector<Fp2> folded_operand(const IntTensor& x, const Shape& y_batch, bool k_is_rows, const std::vector<Fp2>& e,
+                                unsigned k_bits) {
+  const size_t r = x.shape.size();
+  const int64_t rows = x.shape[r - 2], cols = x.shape[r - 1];
+  const Shape x_batch(x.shape.begin(), x.shape.end() - 2);
+  const int64_t kp = int64_t(1) << k_bits;
+  // One fold per stored matrix, then copies into every Y batch entry that broadcasts from it.
+  const int64_t count = numel(x_batch);
+  std::vector<Fp2> folds(static_cast<size_t>(count * kp));
+  for (int64_t q = 0; q < count; ++q) {
+    // k on the rows of the stored matrix: fold along the columns (and vice versa).
+    const int64_t* m = x.data.data() + q * rows * cols;
+    if (k_is_rows) {
+      contract_cols(m, rows, cols, e.data(), folds.data() + q * kp);
+    } else {
+      contract_rows(m, rows, cols, e.data(), folds.data() + q * kp);
+    }
+  }
+  if (y_batch.empty()) return folds;
+  const MleLayout bl = mle_layout(y_batch);
+  std::vector<Fp2> table(static_cast<size_t>(kp) << bl.num_vars);
+  const auto strides = broadcast_strides(x_batch, y_batch);
+  const int64_t n = numel(y_batch);
+  std::vector<int64_t> idx(y_batch.size());
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t rem = o, padded = 0, src = 0;
+    for (size_t dd = y_batch.size(); dd-- > 0;) {
+      idx[dd] = rem % y_batch[dd];
+      rem /= y_batch[dd];
+    }
+    for (size_t dd = 0; dd < y_batch.size(); ++dd) {
+      padded = padded * bl.padded[dd] + idx[dd];
+      src += idx[dd] * strides[dd];
+    }
+    std::copy_n(folds.begin() + src * kp, kp, table.begin() + padded * kp);
+  }
+  return table;
+}
+
+const std::vector<sumcheck::Term>& matmul_terms(bool batched) {
+  static const std::vector<sumcheck::Term> plain = {{Fp2::one(), {0, 1}}};
+  static const std::vector<sumcheck::Term> with_eq = {{Fp2::one(), {0, 1, 2}}};
+  return batched ? with_eq : plain;
+}
+
+void prove_matmul(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const int a = node.inputs[0], b = node.inputs[1];
+  const IntTensor &av = ctx.value(a), &bv = ctx.value(b);
+  const Dims d = dims(node, av.shape, bv.shape);
+  const bool ta = node.get("trans_a", 0) != 0, tb = node.get("trans_b", 0) != 0;
+  const Shape& y = ctx.shape(node.outputs[0]);
+  const MatmulPoint p = cut_output_point(d, out[0].point);
+  Fp2 sum = out[0].value;
+  if (has_bias(node)) {
+    const int c = node.inputs[2];
+    auto bp = broadcast_point(ctx.shape(c), y, out[0].point);
+    Fp2 vc = evaluate_mle(std::span<const Fp>(ctx.mle(c)), bp.point);
+    ctx.send(vc);
+    ctx.claim(c, bp.point, vc);
+    sum -= vc * bp.factor;
+  }
+  const unsigned k_bits = ceil_log2(static_cast<size_t>(d.k));
+  const bool batched = !d.batch.empty();
+  // op(A) is [m, k]: stored [m, k] has k on the columns, stored [k, m] (trans) on the rows.
+  auto fa = folded_operand(av, d.batch, ta, eq_table(p.r_m), k_bits);
+  auto fb = folded_operand(bv, d.batch, !tb, eq_table(p.r_n), k_bits);
+  std::vector<Fp2> eb;
+  std::vector<sumcheck::TableRef> tables;
+  if (batched) {
+    const auto e = eq_table(p.r_batch);
+    const size_t kp = size_t(1) << k_bits;
+    eb.resize(e.size() * kp);
+    for (size_t i = 0; i < e.size(); ++i) std::fill_n(eb.begin() + i * kp, kp, e[i]);
+    tables.emplace_back(eb);
+  }
+  tables.emplace_back(fa);
+  tables.emplace_back(fb);
+  auto result = ctx.sumcheck(tables, matmul_terms(batched), sum);
+  const std::vector<Fp2> sk(result.point.begin(), result.point.begin() + k_bits);
+  const std::span<const Fp2> s_b(result.point.data() + k_bits, result.point.size() - k_bits);
+  auto pa = operand_point(av.shape, d.batch, ta, p.r_m, sk, s_b);
+  auto pb = operand_point(bv.shape, d.batch, tb, sk, p.r_n, s_b);
+  const size_t first = batched ? 1 : 0;
+  // Without a broadcast prefix factor the sumcheck's final table value is the operand's MLE.
+  for (auto [tensor, bp, idx] : {std::tuple{a, &pa, first}, std::tuple{b, &pb, first + 1}}) {
+    Fp2 v = bp->factor == Fp2::one() ? result.table_evaluations[idx]
+                                     : evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), bp->point);
+    ctx.send(v);
+    ctx.claim(tensor, bp->point, v);
+  }
+}
+
+void verify_matmul(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const int a = node.inputs[0], b = node.inputs[1];
+  const Shape &as = ctx.shape(a), &bs = ctx.shape(b);
+  const Dims d = dims(node, as, bs);
+  const bool ta = node.get("trans_a", 0) != 0, tb = node.get("trans_b", 0) != 0;
+  const Shape& y = ctx.shape(node.outputs[0]);
+  const MatmulPoint p = cut_output_point(d, out[0].point);
+  Fp2 sum = out[0].value;
+  if (has_bias(node)) {
+    const int c = node.inputs[2];
+    auto bp = broadcast_point(ctx.shape(c), y, out[0].point);
+    Fp2 vc = ctx.receive();
+    ctx.claim(c, bp.point, vc);
+    sum -= vc * bp.factor;
+  }
+  const unsigned k_bits = ceil_log2(static_cast<size_t>(d.k));
+  const bool batched = !d.batch.empty();
+  auto claim = ctx.sumcheck(k_bits + static_cast<unsigned>(p.r_batch.size()), batched ? 3 : 2, sum);
+  const std::vector<Fp2> sk(claim.point.begin(), claim.point.begin() + k_bits);
+  const std::span<const Fp2> s_b(claim.point.data() + k_bits, claim.point.size() - k_bits);
+  auto pa = operand_point(as, d.batch, ta, p.r_m, sk, s_b);
+  auto pb = operand_point(bs, d.batch, tb, sk, p.r_n, s_b);
+  Fp2 va = ctx.receive();
+  ctx.claim(a, pa.point, va);
+  Fp2 vb = ctx.receive();
+  ctx.claim(b, pb.point, vb);
+  std::vector<Fp2> evals;
+  if (batched) evals.push_back(eq_eval(p.r_batch, s_b));
+  evals.push_back(va * pa.factor);
+  evals.push_back(vb * pb.factor);
+  sumcheck::check_final(claim, evals, matmul_terms(batched));
+}
+
+const LayerProofDef kMatMulProof{nullptr, nullptr, prove_matmul, verify_matmul};
+
 }  // namespace
 
-const LayerDef kMatMulLayer{"matmul", 2, 3, 1, infer, forward};
+const LayerDef kMatMulLayer{"matmul", 2, 3, 1, infer, forward, &kMatMulProof};
 
 }  // namespace zk::layers
