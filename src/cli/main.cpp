@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"zkinfer: zero-knowledge proofs of ML inference"};
   app.require_subcommand(1);
   zk::cli::add_run_command(app);
+  zk::cli::add_proof_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

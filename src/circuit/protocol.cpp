@@ -1,0 +1,62 @@
+#include "circuit/protocol.hpp"
+
+namespace zk::circuit {
+
+void bind_statement(Transcript& transcript, const Digest& architecture_hash, const Digest& weights_root,
+                    const std::vector<layers::IntTensor>& inputs, const std::vector<layers::IntTensor>& outputs,
+                    const Digest& witness_root) {
+  transcript.absorb("statement/architecture", architecture_hash);
+  transcript.absorb("statement/weights", weights_root);
+  for (const auto* group : {&inputs, &outputs}) {
+    transcript.absorb("statement/tensors", static_cast<uint64_t>(group->size()));
+    for (const auto& t : *group) {
+      transcript.absorb("statement/rank", static_cast<uint64_t>(t.shape.size()));
+      for (int64_t d : t.shape) transcript.absorb("statement/dim", static_cast<uint64_t>(d));
+      std::vector<Fp> values(t.data.size());
+      for (size_t i = 0; i < values.size(); ++i) values[i] = Fp::from_signed(t.data[i]);
+      transcript.absorb("statement/values", std::span<const Fp>(values));
+    }
+  }
+  transcript.absorb("statement/witness", witness_root);
+}
+
+lookup::Table to_lookup_table(const layers::LookupTable& table) {
+  lookup::Table t;
+  t.inputs.reserve(table.inputs.size());
+  for (int64_t v : table.inputs) t.inputs.push_back(Fp::from_signed(v));
+  for (int64_t v : table.outputs) t.outputs.push_back(Fp::from_signed(v));
+  return t;
+}
+
+std::vector<std::vector<size_t>> lookups_by_table(const Plan& plan) {
+  std::vector<std::vector<size_t>> by_table(plan.tables.size());
+  for (size_t i = 0; i < plan.lookups.size(); ++i) by_table[plan.lookups[i].table].push_back(i);
+  return by_table;
+}
+
+ClaimRouting route_claims(const Plan& plan) {
+  ClaimRouting r;
+  r.witness_index.assign(plan.num_tensors(), -1);
+  r.weight_index.assign(plan.num_tensors(), -1);
+  int w = 0;
+  for (int t : plan.witness_tensors()) r.witness_index[t] = w++;
+  r.num_witness_tensors = static_cast<size_t>(w);
+  int k = 0;
+  for (int t : plan.weight_tensors()) r.weight_index[t] = k++;
+  return r;
+}
+
+std::vector<unsigned> witness_poly_vars(const Plan& plan) {
+  std::vector<unsigned> vars;
+  for (int t : plan.witness_tensors()) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);
+  for (const auto& table : plan.tables) vars.push_back(lookup::table_vars(to_lookup_table(table)));
+  return vars;
+}
+
+std::vector<unsigned> weight_poly_vars(const Plan& plan) {
+  std::vector<unsigned> vars;
+  for (int t : plan.weight_tensors()) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);
+  return vars;
+}
+
+}  // namespace zk::circuit

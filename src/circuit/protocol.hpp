@@ -1,0 +1,40 @@
+#pragma once
+// The parts of the end-to-end protocol that prover and verifier share, so that they cannot drift:
+// the statement binding at the start of the transcript, how plan lookups become lookup-argument
+// instances, and where each tensor's evaluation claims are discharged.
+#include <vector>
+
+#include "circuit/plan.hpp"
+#include "hash/transcript.hpp"
+#include "lookup/logup.hpp"
+#include "pcs/pcs.hpp"
+
+namespace zk::circuit {
+
+inline constexpr const char* kProtocolLabel = "zkinfer/proof/v1";
+
+// Absorbs everything the proof is about: the model (architecture hash, weights commitment), the
+// public inputs and outputs, and the witness commitment.
+void bind_statement(Transcript& transcript, const Digest& architecture_hash, const Digest& weights_root,
+                    const std::vector<layers::IntTensor>& inputs, const std::vector<layers::IntTensor>& outputs,
+                    const Digest& witness_root);
+
+lookup::Table to_lookup_table(const layers::LookupTable& table);
+
+// Per table, the indices into plan.lookups of its declarations (lookup columns in that order).
+std::vector<std::vector<size_t>> lookups_by_table(const Plan& plan);
+
+// Where a tensor's claims go: the witness commitment (polynomial index), the weights commitment
+// (polynomial index) or direct evaluation by the verifier (public tensors).
+struct ClaimRouting {
+  std::vector<int> witness_index;  // per tensor, -1 if not in the witness commitment
+  std::vector<int> weight_index;   // per tensor, -1 if not in the weights commitment
+  size_t num_witness_tensors = 0;  // multiplicity column of table t is polynomial num_witness_tensors + t
+};
+ClaimRouting route_claims(const Plan& plan);
+
+// The PCS layouts both sides derive from the plan (sizes in variables, in commitment order).
+std::vector<unsigned> witness_poly_vars(const Plan& plan);
+std::vector<unsigned> weight_poly_vars(const Plan& plan);
+
+}  // namespace zk::circuit

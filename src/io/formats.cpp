@@ -1,0 +1,316 @@
+#include "io/formats.hpp"
+
+#include <array>
+#include <fstream>
+
+#include "io/bytes.hpp"
+
+namespace zk::io {
+
+namespace {
+
+constexpr std::array<uint8_t, 8> kModelMagic = {'Z', 'K', 'I', 'N', 'F', 'Z', 'K', 'M'};
+constexpr std::array<uint8_t, 8> kPkMagic = {'Z', 'K', 'I', 'N', 'F', 'P', 'K', '\0'};
+constexpr std::array<uint8_t, 8> kVkMagic = {'Z', 'K', 'I', 'N', 'F', 'V', 'K', '\0'};
+constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'I', 'N', 'F', 'P', 'R', 'F'};
+
+// Sizes above these are refused outright: they bound what a hostile file can make us build.
+constexpr size_t kMaxTensorElements = size_t(1) << 30;
+constexpr size_t kMaxRank = 8;
+
+void write_header(ByteWriter& w, const std::array<uint8_t, 8>& magic) {
+  w.bytes(magic);
+  w.u32(kFormatVersion);
+}
+
+void write_tensor(ByteWriter& w, const layers::IntTensor& t) {
+  w.i64s(t.shape);
+  w.i64s(t.data);
+}
+
+layers::IntTensor read_tensor(ByteReader& r) {
+  layers::IntTensor t;
+  t.shape = r.i64s();
+  if (t.shape.size() > kMaxRank) r.fail("holds a tensor of rank " + std::to_string(t.shape.size()));
+  size_t n = 1;
+  for (int64_t d : t.shape) {
+    if (d < 1 || static_cast<size_t>(d) > kMaxTensorElements / n) r.fail("holds a tensor with an absurd shape");
+    n *= static_cast<size_t>(d);
+  }
+  t.data = r.i64s();
+  if (t.data.size() != n) r.fail("holds a tensor whose data does not match its shape");
+  return t;
+}
+
+void write_digest(ByteWriter& w, const Digest& d) { w.bytes(d); }
+Digest read_digest(ByteReader& r) {
+  Digest d;
+  auto b = r.bytes(d.size());
+  std::copy(b.begin(), b.end(), d.begin());
+  return d;
+}
+
+void write_tensors(ByteWriter& w, const std::vector<layers::IntTensor>& ts) {
+  w.count(ts.size());
+  for (const auto& t : ts) write_tensor(w, t);
+}
+std::vector<layers::IntTensor> read_tensors(ByteReader& r) {
+  std::vector<layers::IntTensor> ts(r.count(16));
+  for (auto& t : ts) t = read_tensor(r);
+  return ts;
+}
+
+void write_blob(ByteWriter& w, const std::vector<uint8_t>& blob) {
+  w.u64(blob.size());
+  w.bytes(blob);
+}
+std::span<const uint8_t> read_blob(ByteReader& r) {
+  const uint64_t n = r.u64();
+  if (n > r.remaining()) r.fail("is truncated (section of " + std::to_string(n) + " bytes)");
+  return r.bytes(static_cast<size_t>(n));
+}
+
+}  // namespace
+
+void write_params(ByteWriter& w, const pcs::PcsParams& p) {
+  w.u32(p.log_inv_rate);
+  w.u32(p.fold_arity_log);
+  w.u32(p.num_queries);
+  w.u32(p.pow_bits);
+  w.u32(p.final_log_size);
+  w.u8(p.hiding ? 1 : 0);
+}
+
+pcs::PcsParams read_params(ByteReader& r) {
+  pcs::PcsParams p;
+  p.log_inv_rate = r.u32();
+  p.fold_arity_log = r.u32();
+  p.num_queries = r.u32();
+  p.pow_bits = r.u32();
+  p.final_log_size = r.u32();
+  const uint8_t hiding = r.u8();
+  if (hiding > 1) r.fail("has an invalid hiding flag");
+  p.hiding = hiding == 1;
+  try {
+    p.validate();
+  } catch (const Error& e) {
+    r.fail(std::string("has invalid commitment parameters: ") + e.what());
+  }
+  return p;
+}
+
+void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
+  w.count(g.tensors.size());
+  for (const auto& t : g.tensors) {
+    w.string(t.name);
+    w.u8(static_cast<uint8_t>(t.kind));
+    w.i64s(t.shape);
+    w.i64(t.scale);
+    w.f64(t.step);
+    w.i64(t.bound);
+  }
+  w.count(g.constants.size());
+  for (const auto& [id, value] : g.constants) {
+    w.u32(static_cast<uint32_t>(id));
+    if (with_weights) write_tensor(w, value);
+  }
+  w.count(g.nodes.size());
+  for (const auto& n : g.nodes) {
+    w.string(n.op);
+    w.string(n.name);
+    w.count(n.inputs.size());
+    for (int i : n.inputs) w.i64(i);
+    w.count(n.outputs.size());
+    for (int o : n.outputs) w.i64(o);
+    w.count(n.attrs.size());
+    for (const auto& [key, values] : n.attrs) {
+      w.string(key);
+      w.i64s(values);
+    }
+  }
+  w.count(g.inputs.size());
+  for (int i : g.inputs) w.i64(i);
+  w.count(g.outputs.size());
+  for (int o : g.outputs) w.i64(o);
+}
+
+layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
+  layers::IntGraph g;
+  auto tensor_id = [&](int64_t id, bool allow_none) {
+    if ((allow_none && id == -1) || (id >= 0 && id < static_cast<int64_t>(g.tensors.size()))) return static_cast<int>(id);
+    r.fail("refers to tensor " + std::to_string(id) + ", which does not exist");
+  };
+  g.tensors.resize(r.count(32));
+  for (auto& t : g.tensors) {
+    t.name = r.string();
+    const uint8_t kind = r.u8();
+    if (kind > static_cast<uint8_t>(layers::TensorKind::Value)) r.fail("has an invalid tensor kind");
+    t.kind = static_cast<layers::TensorKind>(kind);
+    t.shape = r.i64s();
+    if (t.shape.size() > kMaxRank) r.fail("has a tensor of rank " + std::to_string(t.shape.size()));
+    t.scale = static_cast<int>(r.i64());
+    t.step = r.f64();
+    t.bound = r.i64();
+  }
+  const size_t constants = r.count(4);
+  for (size_t c = 0; c < constants; ++c) {
+    const int id = tensor_id(r.u32(), false);
+    if (g.tensors[id].kind != layers::TensorKind::Constant) r.fail("lists a non-constant tensor as a constant");
+    if (with_weights) {
+      g.constants[id] = read_tensor(r);
+    } else {
+      g.constants[id] = layers::IntTensor();
+      g.constants[id].shape = g.tensors[id].shape;
+    }
+  }
+  g.nodes.resize(r.count(16));
+  for (auto& n : g.nodes) {
+    n.op = r.string();
+    n.name = r.string();
+    n.inputs.resize(r.count(8));
+    for (auto& i : n.inputs) i = tensor_id(r.i64(), true);
+    n.outputs.resize(r.count(8));
+    for (auto& o : n.outputs) o = tensor_id(r.i64(), false);
+    const size_t attrs = r.count(8);
+    for (size_t a = 0; a < attrs; ++a) {
+      std::string key = r.string();
+      n.attrs[key] = r.i64s();
+    }
+  }
+  g.inputs.resize(r.count(8));
+  for (auto& i : g.inputs) i = tensor_id(r.i64(), false);
+  g.outputs.resize(r.count(8));
+  for (auto& o : g.outputs) o = tensor_id(r.i64(), false);
+  {
+    try {
+      g.check_bounds();
+    } catch (const Error& e) {
+      r.fail(std::string("holds an inconsistent graph: ") + e.what());
+    }
+  }
+  return g;
+}
+
+std::vector<uint8_t> write_model(const layers::IntGraph& graph) {
+  ByteWriter w;
+  write_header(w, kModelMagic);
+  write_graph(w, graph, true);
+  return w.take();
+}
+
+layers::IntGraph read_model(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes, "compiled model");
+  r.expect_magic(kModelMagic, kFormatVersion);
+  auto g = read_graph(r, true);
+  r.expect_end();
+  return g;
+}
+
+Digest architecture_hash(const layers::IntGraph& graph, const pcs::PcsParams& params) {
+  ByteWriter w;
+  w.string("zkinfer/architecture/v1");
+  write_graph(w, graph, false);
+  write_params(w, params);
+  return sha256(w.buffer());
+}
+
+std::vector<uint8_t> write_verifying_key(const VerifyingKey& vk) {
+  ByteWriter w;
+  write_header(w, kVkMagic);
+  write_graph(w, vk.graph, false);
+  write_params(w, vk.pcs_params);
+  write_digest(w, vk.weights_root);
+  return w.take();
+}
+
+VerifyingKey read_verifying_key(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes, "verifying key");
+  r.expect_magic(kVkMagic, kFormatVersion);
+  VerifyingKey vk;
+  vk.graph = read_graph(r, false);
+  vk.pcs_params = read_params(r);
+  vk.weights_root = read_digest(r);
+  r.expect_end();
+  vk.architecture_hash = architecture_hash(vk.graph, vk.pcs_params);
+  return vk;
+}
+
+std::vector<uint8_t> write_proving_key(const ProvingKey& pk) {
+  ByteWriter w;
+  write_header(w, kPkMagic);
+  write_graph(w, pk.graph, true);
+  write_params(w, pk.pcs_params);
+  write_digest(w, pk.weights_root);
+  return w.take();
+}
+
+ProvingKey read_proving_key(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes, "proving key");
+  r.expect_magic(kPkMagic, kFormatVersion);
+  ProvingKey pk;
+  pk.graph = read_graph(r, true);
+  pk.pcs_params = read_params(r);
+  pk.weights_root = read_digest(r);
+  r.expect_end();
+  return pk;
+}
+
+std::vector<uint8_t> write_proof(const Proof& p) {
+  ByteWriter w;
+  write_header(w, kProofMagic);
+  write_digest(w, p.architecture_hash);
+  write_tensors(w, p.inputs);
+  write_tensors(w, p.outputs);
+  write_digest(w, p.witness_root);
+  w.count(p.lookups.size());
+  for (const auto& l : p.lookups) write_blob(w, l.to_bytes());
+  w.count(p.nodes.size());
+  for (const auto& n : p.nodes) {
+    w.count(n.values.size());
+    for (Fp2 v : n.values) w.fp2(v);
+    w.count(n.sumchecks.size());
+    for (const auto& s : n.sumchecks) write_blob(w, s.to_bytes());
+  }
+  write_blob(w, pcs::serialize(p.witness_opening));
+  write_blob(w, pcs::serialize(p.weights_opening));
+  return w.take();
+}
+
+Proof read_proof(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes, "proof");
+  r.expect_magic(kProofMagic, kFormatVersion);
+  Proof p;
+  p.architecture_hash = read_digest(r);
+  p.inputs = read_tensors(r);
+  p.outputs = read_tensors(r);
+  p.witness_root = read_digest(r);
+  p.lookups.resize(r.count(8));
+  for (auto& l : p.lookups) l = lookup::LookupProof::from_bytes(read_blob(r));
+  p.nodes.resize(r.count(8));
+  for (auto& n : p.nodes) {
+    n.values.resize(r.count(16));
+    for (auto& v : n.values) v = r.fp2();
+    n.sumchecks.resize(r.count(8));
+    for (auto& s : n.sumchecks) s = sumcheck::Proof::from_bytes(read_blob(r));
+  }
+  p.witness_opening = pcs::deserialize_opening_proof(read_blob(r));
+  p.weights_opening = pcs::deserialize_opening_proof(read_blob(r));
+  r.expect_end();
+  return p;
+}
+
+std::vector<uint8_t> read_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + what + " '" + path + "'");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes;
+}
+
+void write_file(const std::string& path, std::span<const uint8_t> bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write '" + path + "'");
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw Error("failed writing '" + path + "'");
+}
+
+}  // namespace zk::io

@@ -1,0 +1,141 @@
+#include "prover/prover.hpp"
+
+#include "circuit/protocol.hpp"
+#include "circuit/session.hpp"
+
+namespace zk::prover {
+
+pcs::PcsParams default_pcs_params() { return pcs::PcsParams{}; }
+
+std::vector<std::vector<Fp>> weight_tables(const layers::IntGraph& graph, const std::vector<int>& weight_tensors) {
+  std::vector<std::vector<Fp>> tables;
+  for (int t : weight_tensors) {
+    const layers::IntTensor* value = graph.constant(t);
+    if (!value || value->size() != layers::numel(graph.tensors[t].shape)) {
+      throw Error("weight '" + graph.tensors[t].name + "' has no value (a verifying key cannot prove)");
+    }
+    tables.push_back(layers::mle_table(*value));
+  }
+  if (tables.empty()) tables.push_back({Fp::zero()});
+  return tables;
+}
+
+Keys setup(layers::IntGraph graph, const pcs::PcsParams& params) {
+  params.validate();
+  circuit::Plan plan = circuit::make_plan(graph);
+  auto [commitment, data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), params);
+  Keys keys;
+  keys.pk.graph = std::move(graph);
+  keys.pk.pcs_params = params;
+  keys.pk.weights_root = commitment.root;
+  keys.vk.graph = keys.pk.graph;
+  for (auto& [id, value] : keys.vk.graph.constants) value.data.clear();
+  keys.vk.pcs_params = params;
+  keys.vk.weights_root = commitment.root;
+  keys.vk.architecture_hash = io::architecture_hash(keys.vk.graph, params);
+  return keys;
+}
+
+ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>& inputs) {
+  const circuit::Plan plan = circuit::make_plan(pk.graph);
+  const circuit::Witness witness = circuit::make_witness(plan, inputs);
+  const circuit::ClaimRouting routing = circuit::route_claims(plan);
+  const auto by_table = circuit::lookups_by_table(plan);
+
+  // Weights: recommitted from the proving key (deterministic in non-hiding mode), and checked
+  // against the key's root so a corrupted key fails here rather than in verification.
+  auto [weights_commitment, weights_data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), pk.pcs_params);
+  if (weights_commitment.root != pk.weights_root) {
+    throw Error("the proving key's weights do not match its weights commitment");
+  }
+
+  // Witness tables, multiplicities, commitment.
+  const std::vector<int> witness_tensors = plan.witness_tensors();
+  std::vector<std::vector<Fp>> witness_tables;
+  witness_tables.reserve(witness_tensors.size() + plan.tables.size());
+  for (int t : witness_tensors) witness_tables.push_back(layers::mle_table(witness.values[t]));
+  std::vector<std::vector<Fp>> column_tables(plan.num_tensors());
+  auto column_table = [&](int t) -> const std::vector<Fp>& {
+    if (routing.witness_index[t] >= 0) return witness_tables[routing.witness_index[t]];
+    if (column_tables[t].empty()) column_tables[t] = layers::mle_table(witness.values[t]);
+    return column_tables[t];
+  };
+  std::vector<lookup::Table> tables;
+  std::vector<std::vector<lookup::Column>> columns(plan.tables.size());
+  for (size_t k = 0; k < plan.tables.size(); ++k) {
+    tables.push_back(circuit::to_lookup_table(plan.tables[k]));
+    for (size_t decl : by_table[k]) {
+      const auto& cols = plan.lookups[decl].columns;
+      lookup::Column c;
+      c.input = column_table(cols[0]);
+      if (cols.size() > 1) c.output = column_table(cols[1]);
+      c.shape = plan.shapes[cols[0]];
+      columns[k].push_back(c);
+    }
+  }
+  // Column spans point into witness_tables: fill multiplicities into a separate list first so the
+  // vector is not reallocated while columns refer to it.
+  std::vector<std::vector<Fp>> multiplicities;
+  for (size_t k = 0; k < plan.tables.size(); ++k) {
+    multiplicities.push_back(lookup::compute_multiplicities(tables[k], columns[k]));
+  }
+  std::vector<std::vector<Fp>> committed = witness_tables;
+  for (auto& m : multiplicities) committed.push_back(m);
+  auto [witness_commitment, witness_data] = pcs::commit(committed, pk.pcs_params);
+  committed.clear();
+  committed.shrink_to_fit();
+
+  ProveResult result;
+  io::Proof& proof = result.proof;
+  proof.architecture_hash = io::architecture_hash(
+      [&] {
+        auto g = pk.graph;
+        for (auto& [id, value] : g.constants) value.data.clear();
+        return g;
+      }(),
+      pk.pcs_params);
+  proof.inputs = inputs;
+  for (int t : plan.graph.outputs) proof.outputs.push_back(witness.values[t]);
+  result.outputs = proof.outputs;
+  proof.witness_root = witness_commitment.root;
+
+  Transcript transcript(circuit::kProtocolLabel);
+  circuit::bind_statement(transcript, proof.architecture_hash, pk.weights_root, proof.inputs, proof.outputs,
+                          proof.witness_root);
+
+  std::vector<layers::TensorClaim> claims;
+  std::vector<pcs::Claim> witness_claims;
+  // Lookups: one LogUp-GKR argument per table.
+  for (size_t k = 0; k < plan.tables.size(); ++k) {
+    auto lookup_result = lookup::prove(tables[k], columns[k], multiplicities[k], transcript);
+    for (auto& c : lookup_result.claims) {
+      if (c.kind == lookup::ClaimKind::kMultiplicity) {
+        witness_claims.push_back({routing.num_witness_tensors + k, c.point, c.value});
+      } else {
+        const auto& cols = plan.lookups[by_table[k][c.column]].columns;
+        claims.push_back({cols[c.kind == lookup::ClaimKind::kInput ? 0 : 1], c.point, c.value});
+      }
+    }
+    proof.lookups.push_back(std::move(lookup_result.proof));
+  }
+
+  // Layers, from the output back to the input.
+  circuit::ProverSession session(plan, witness, transcript);
+  proof.nodes.resize(plan.graph.nodes.size());
+  for (size_t n = plan.graph.nodes.size(); n-- > 0;) proof.nodes[n] = session.prove_node(n, claims);
+
+  // Route every claim; public tensors need nothing from the prover.
+  std::vector<pcs::Claim> weight_claims;
+  for (auto& c : claims) {
+    if (routing.witness_index[c.tensor] >= 0) {
+      witness_claims.push_back({static_cast<size_t>(routing.witness_index[c.tensor]), std::move(c.point), c.value});
+    } else if (routing.weight_index[c.tensor] >= 0) {
+      weight_claims.push_back({static_cast<size_t>(routing.weight_index[c.tensor]), std::move(c.point), c.value});
+    }
+  }
+  proof.witness_opening = pcs::open(*witness_data, witness_claims, transcript);
+  proof.weights_opening = pcs::open(*weights_data, weight_claims, transcript);
+  return result;
+}
+
+}  // namespace zk::prover
