@@ -50,28 +50,36 @@ class Fp {
   }
   constexpr bool is_zero() const { return v_ == 0; }
 
+  // All arithmetic below is branch-free (carries become masks): on random field elements the
+  // carry branches are unpredictable, and mispredictions dominated NTT and sumcheck loops.
+  static constexpr uint64_t mask_if(bool c) { return uint64_t(0) - static_cast<uint64_t>(c); }
+  static constexpr uint64_t canonicalize(uint64_t x) {
+    // x < 2^64 < 2p, so one conditional subtraction suffices.
+    const uint64_t y = x - kModulus;
+    return x >= kModulus ? y : x;
+  }
+
   static constexpr uint64_t reduce128(unsigned __int128 x) {
     uint64_t lo = static_cast<uint64_t>(x);
     uint64_t hi = static_cast<uint64_t>(x >> 64);
     uint64_t hi_hi = hi >> 32;
     uint64_t hi_lo = hi & kEpsilon;
     uint64_t t0 = lo - hi_hi;
-    if (lo < hi_hi) t0 -= kEpsilon;  // borrowed 2^64 = epsilon (mod p)
+    t0 -= mask_if(lo < hi_hi) & kEpsilon;  // borrowed 2^64 = epsilon (mod p)
     uint64_t t1 = hi_lo * kEpsilon;
     uint64_t t2 = t0 + t1;
-    if (t2 < t1) t2 += kEpsilon;  // carried 2^64; cannot overflow again since t1 < 2^64 - 2^33
-    return t2 >= kModulus ? t2 - kModulus : t2;
+    t2 += mask_if(t2 < t1) & kEpsilon;  // carried 2^64; cannot overflow again since t1 < 2^64 - 2^33
+    return canonicalize(t2);
   }
 
   friend constexpr Fp operator+(Fp a, Fp b) {
     uint64_t s = a.v_ + b.v_;
-    if (s < a.v_) s += kEpsilon;
-    if (s >= kModulus) s -= kModulus;
-    return from_raw_unchecked(s);
+    s += mask_if(s < a.v_) & kEpsilon;
+    return from_raw_unchecked(canonicalize(s));
   }
   friend constexpr Fp operator-(Fp a, Fp b) {
     uint64_t d = a.v_ - b.v_;
-    if (a.v_ < b.v_) d -= kEpsilon;
+    d -= mask_if(a.v_ < b.v_) & kEpsilon;
     return from_raw_unchecked(d);
   }
   friend constexpr Fp operator-(Fp a) { return Fp() - a; }

@@ -108,15 +108,17 @@ void ntt_dif(std::span<Fp> values) {
   // Large layers: one pass over the whole vector each.
   size_t h = n / 2;
   for (; h >= kCacheBlock; h >>= 1) {
-    // Few blocks, each long: split every block's butterflies across threads.
-    for (size_t j = 0; j < n; j += 2 * h) {
-      const int64_t hh = static_cast<int64_t>(h);
+    // One parallel region per layer over all n/2 butterflies; h is a power of two, so the block
+    // and offset of butterfly q come from a shift and a mask.
+    const unsigned log_h = static_cast<unsigned>(__builtin_ctzll(h));
+    const int64_t pairs = static_cast<int64_t>(n / 2);
 #pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < hh; ++i) {
-        Fp u = a[j + i], v = a[j + i + h];
-        a[j + i] = u + v;
-        a[j + i + h] = (u - v) * tw[h + i];
-      }
+    for (int64_t q = 0; q < pairs; ++q) {
+      const size_t i = static_cast<size_t>(q) & (h - 1);
+      const size_t j = (static_cast<size_t>(q) >> log_h) << (log_h + 1);
+      Fp u = a[j + i], v = a[j + i + h];
+      a[j + i] = u + v;
+      a[j + i + h] = (u - v) * tw[h + i];
     }
   }
   // Small layers: each cache block runs to completion.
@@ -144,14 +146,15 @@ void intt_dit(std::span<Fp> values) {
     for (size_t hh = 1; hh < block; hh <<= 1) dit_layer_range(a, hh, tw, b * block, (b + 1) * block);
   }
   for (size_t h = block; h < n; h <<= 1) {
-    for (size_t j = 0; j < n; j += 2 * h) {
-      const int64_t hh = static_cast<int64_t>(h);
+    const unsigned log_h = static_cast<unsigned>(__builtin_ctzll(h));
+    const int64_t pairs = static_cast<int64_t>(n / 2);
 #pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < hh; ++i) {
-        Fp u = a[j + i], v = a[j + i + h] * tw[h + i];
-        a[j + i] = u + v;
-        a[j + i + h] = u - v;
-      }
+    for (int64_t q = 0; q < pairs; ++q) {
+      const size_t i = static_cast<size_t>(q) & (h - 1);
+      const size_t j = (static_cast<size_t>(q) >> log_h) << (log_h + 1);
+      Fp u = a[j + i], v = a[j + i + h] * tw[h + i];
+      a[j + i] = u + v;
+      a[j + i + h] = u - v;
     }
   }
   const Fp n_inv = Fp(n).inverse();
@@ -206,7 +209,7 @@ std::vector<Fp> low_degree_extend_bitrev(std::span<const Fp> coefficients, unsig
   for (size_t t = 0; t < blowup; ++t) {
     std::span<Fp> block(out.data() + t * n, n);
     std::copy(coefficients.begin(), coefficients.end(), block.begin());
-    multiply_by_powers(block, w_big.pow(bit_reverse(t, log_blowup)));
+    if (t != 0) multiply_by_powers(block, w_big.pow(bit_reverse(t, log_blowup)));
     ntt_dif(block);
   }
   return out;
