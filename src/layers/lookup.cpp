@@ -5,7 +5,17 @@
 // floating point at run time. `infer` requires the domain to cover the input's whole static range
 // [−bound, bound] (the preceding rescale saturates into it), so a lookup can never miss; the proof
 // (issue 4) is a LogUp argument into the table.
+//
+// Proof: the plan declares the function table {(lo + i, T[i])} and the column pair (x, y); the
+// lookup argument (src/lookup, all layers' lookups into one table batched) proves that every real
+// (x, y) pair is a row, i.e. y = T[x − lo]. The layer itself sends nothing: x and y are both
+// committed (or public), the driver discharges the output claim y~(r) against y's commitment and
+// the lookup argument's own claims on x and y against theirs, and x's producer proves x from the
+// claim the driver draws on x. The table key is a SHA-256 of (lo, T), so nodes with the same
+// table share one table and one multiplicity column, and different tables never collide.
+#include "hash/sha256.hpp"
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
 
 namespace zk::layers {
 
@@ -39,8 +49,36 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
   }
 }
 
+// ---- proof ----
+
+LookupTable function_table(const IntNode& node) {
+  const int64_t lo = node.get("lo");
+  const auto& t = node.vec("table");
+  // Little-endian, so the key (part of the plan both sides derive) is the same on every machine.
+  std::vector<uint8_t> bytes;
+  bytes.reserve(8 * (t.size() + 1));
+  auto put = [&](int64_t v) {
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i)));
+  };
+  put(lo);
+  for (int64_t v : t) put(v);
+  LookupTable table;
+  table.key = "fn:" + std::to_string(t.size()) + ":" + to_hex(sha256(bytes));
+  table.inputs.resize(t.size());
+  for (size_t i = 0; i < t.size(); ++i) table.inputs[i] = lo + static_cast<int64_t>(i);
+  table.outputs = t;
+  return table;
+}
+
+void plan(const IntNode& node, PlanBuilder& b) { b.add_lookup(function_table(node), {node.inputs[0], node.outputs[0]}); }
+
+void prove(const IntNode&, ProverContext&, std::span<const TensorClaim>) {}
+void verify(const IntNode&, VerifierContext&, std::span<const TensorClaim>) {}
+
+const LayerProofDef kLookupProof{plan, nullptr, prove, verify};
+
 }  // namespace
 
-const LayerDef kLookupLayer{"lookup", 1, 1, 1, infer, forward};
+const LayerDef kLookupLayer{"lookup", 1, 1, 1, infer, forward, &kLookupProof};
 
 }  // namespace zk::layers

@@ -1,13 +1,42 @@
-// Maxima: the proof (issue 4) shows y ≥ x_i for every candidate by range checks and
-// Π(y − x_i) = 0 (y is one of them).
+// Maxima.
 //   maxpool:    2-D max pooling of [N, C, H, W]; attributes kernel [2], strides [2],
 //               pads [4] (top, left, bottom, right), dilations [2]. Padded cells are not
 //               candidates (ONNX pads with −inf).
 //   max / min:  element-wise over two inputs with broadcasting (both at the same scale).
 //   reduce_max: max over `axes` (keepdims 0/1); GlobalMaxPool is reduce_max over {2, 3}.
+//
+// Proofs. y = max_i x_i needs y ≥ x_i for every candidate and y = x_i for one of them. The first
+// is a range check of the gaps D_i = y − x_i ≥ 0 (committed 16-bit limbs, range_check.hpp). For the
+// second:
+//   max / min (2 candidates): the product argument D_a·D_b = 0, a degree-3 zero-check
+//     sum_b eq(r, b)·D_a(b)·D_b(b) = 0 at the driver's point r; no extra column. Then, at the
+//     sumcheck's point s, the prover sends the limbs of D_a, D_b and y~(s), a~, b~ at the broadcast
+//     points, and the verifier checks D_a~(s) = y~(s) − a'~(s), D_b~(s) = y~(s) − b'~(s) (signs
+//     flipped for min). Over F_p the product of two integers in [0, 2^b) is 0 only if one is 0.
+//   maxpool, reduce_max (K candidates per output): a product of K gaps would need a degree-(K+1)
+//     sumcheck (over our limit of 4 for a 2x2 window) or K − 1 committed partial products, so the
+//     prover instead commits a one-hot selector S (range_table(1)) with D, both laid out as one
+//     entry per (output, candidate), and proves per real output o
+//         sum_i S_i·(1 + γ·D_i) = 1
+//     with one degree-3 sumcheck (γ drawn after the commitments, r from the driver). For random γ
+//     this is sum_i S_i = 1 and sum_i S_i·D_i = 0. As integers S_i ∈ {0,1}, so exactly one S_i is 1
+//     (K < p), and sum S_i·D_i < K·2^b < p (checked at plan time) makes every S_i·D_i = 0: the
+//     selected gap is 0, so y equals that candidate, and every gap is ≥ 0, so y is their maximum.
+//     The gap relation D = y − x is linear: for reduce_max it is checked at s directly (y broadcast
+//     along the reduced axes); for maxpool x is read through the window map, so a second sumcheck
+//     over the input's spatial variables evaluates the gathered input with the public window
+//     weights (proof_util.hpp window_weights), which the verifier evaluates per dimension.
+//   MaxPool's out-of-input taps take the public value V = −2^(16n−1) (n = the number of gap limbs,
+//     chosen with 2^(16n−1) > the input bound B). Their gap y − V stays in the limbs' range, and
+//     selecting one would force y = V < −B ≤ every real candidate, making some real gap negative,
+//     which the range check refuses: padded cells can never be the maximum.
 #include <set>
 
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
+#include "layers/range_check.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::layers {
 
@@ -146,11 +175,376 @@ void forward_reduce_max(const IntNode& node, std::span<const IntTensor* const> i
   });
 }
 
+// ---- proofs ----
+
+int64_t bound_of(const IntGraph& g, int tensor) { return g.tensors.at(tensor).bound; }
+
+Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
+  ctx.send(v);
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = ctx.receive();
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+// ---- max / min: gaps and the product argument ----
+
+// Both gaps get the same width, so the witness (which cannot see bounds) splits the aux in halves.
+unsigned maxmin_gap_bits(const IntNode& node, const IntGraph& g) {
+  const Wide by = std::max(bound_of(g, node.inputs[0]), bound_of(g, node.inputs[1]));
+  return bits_for(2 * by);
+}
+
+void plan_maxmin(const IntNode& node, PlanBuilder& b) {
+  const Shape& y = b.graph().tensors.at(node.outputs[0]).shape;
+  const unsigned bits = maxmin_gap_bits(node, b.graph());
+  plan_limbs(b, "gap-a", y, bits);
+  plan_limbs(b, "gap-b", y, bits);
+}
+
+template <bool Max>
+void witness_maxmin(const IntNode&, std::span<const IntTensor* const> in, std::span<const IntTensor* const> out,
+                    std::span<IntTensor> aux) {
+  const IntTensor &a = *in[0], &b = *in[1], &y = *out[0];
+  IntTensor da(y.shape), db(y.shape);
+  auto sa = broadcast_strides(a.shape, y.shape), sb = broadcast_strides(b.shape, y.shape);
+  for_each_broadcast(y.shape, sa, sb, [&](int64_t o, int64_t ia, int64_t ib) {
+    da.data[o] = Max ? y.data[o] - a.data[ia] : a.data[ia] - y.data[o];
+    db.data[o] = Max ? y.data[o] - b.data[ib] : b.data[ib] - y.data[o];
+  });
+  size_t cursor = 0;
+  fill_limbs(da, aux.size() / 2, aux, cursor);
+  fill_limbs(db, aux.size() / 2, aux, cursor);
+}
+
+const std::vector<sumcheck::Term>& product_terms() {
+  static const std::vector<sumcheck::Term> terms = {{Fp2::one(), {0, 1, 2}}};
+  return terms;
+}
+
+template <bool Max>
+void prove_maxmin(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const unsigned bits = maxmin_gap_bits(node, ctx.graph());
+  size_t cursor = 0;
+  const Limbs la = take_limbs(ctx.aux(), cursor, bits), lb = take_limbs(ctx.aux(), cursor, bits);
+  const auto& r = out[0].point;
+  const unsigned n = static_cast<unsigned>(r.size());
+  const auto eq = eq_table(r);
+  const auto ta = limbs_table(ctx, la, n), tb = limbs_table(ctx, lb, n);
+  std::vector<sumcheck::TableRef> tables = {eq, ta, tb};
+  auto result = ctx.sumcheck(tables, product_terms(), Fp2());
+  const auto& s = result.point;
+  open_limbs(ctx, la, s);
+  open_limbs(ctx, lb, s);
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  send_eval(ctx, y, s);
+  send_eval(ctx, a, broadcast_point(ctx.shape(a), ctx.shape(y), s).point);
+  send_eval(ctx, b, broadcast_point(ctx.shape(b), ctx.shape(y), s).point);
+}
+
+template <bool Max>
+void verify_maxmin(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const unsigned bits = maxmin_gap_bits(node, ctx.graph());
+  size_t cursor = 0;
+  const Limbs la = take_limbs(ctx.aux(), cursor, bits), lb = take_limbs(ctx.aux(), cursor, bits);
+  const auto& r = out[0].point;
+  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, Fp2());
+  const auto& s = claim.point;
+  const Fp2 da = open_limbs(ctx, la, s), db = open_limbs(ctx, lb, s);
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  const Fp2 vy = receive_eval(ctx, y, s);
+  const auto pa = broadcast_point(ctx.shape(a), ctx.shape(y), s), pb = broadcast_point(ctx.shape(b), ctx.shape(y), s);
+  const Fp2 va = receive_eval(ctx, a, pa.point) * pa.factor, vb = receive_eval(ctx, b, pb.point) * pb.factor;
+  sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, s), da, db}, product_terms());
+  if (da != (Max ? vy - va : va - vy) || db != (Max ? vy - vb : vb - vy))
+    throw VerifyError("a gap column does not match the output and its inputs");
+}
+
+// ---- one-hot selection (maxpool, reduce_max) ----
+
+// sum_b E(b)·S(b)·(1 + γ·D(b)): tables E, S, D.
+std::vector<sumcheck::Term> selection_terms(Fp2 gamma) { return {{Fp2::one(), {0, 1}}, {gamma, {0, 1, 2}}}; }
+
+// sum_i S_i·D_i < K·2^bits must stay below p for the selection argument (see the header).
+void check_selection_size(const IntNode& node, int64_t candidates, unsigned bits) {
+  if (bits > 62 || Wide(candidates) * (Wide(1) << bits) >= Wide(Fp::kModulus))
+    throw Error(node.where() + ": " + std::to_string(candidates) + " candidates of " + std::to_string(bits) +
+                "-bit gaps are too many for a sound max proof");
+}
+
+// ---- reduce_max ----
+
+Shape keep_shape(const Shape& x, const ReduceGeo& g) {
+  Shape k = x;
+  for (int64_t d : g.reduced) k[d] = 1;
+  return k;
+}
+
+unsigned reduce_gap_bits(const IntNode& node, const IntGraph& g) {
+  return bits_for(2 * Wide(bound_of(g, node.inputs[0])));
+}
+
+void plan_reduce_max(const IntNode& node, PlanBuilder& b) {
+  const Shape& x = b.graph().tensors.at(node.inputs[0]).shape;
+  const unsigned bits = reduce_gap_bits(node, b.graph());
+  check_selection_size(node, reduce_geometry(node, x).count, bits);
+  plan_limbs(b, "selector", x, 1);
+  plan_limbs(b, "gap", x, bits);
+}
+
+void witness_reduce_max(const IntNode& node, std::span<const IntTensor* const> in,
+                        std::span<const IntTensor* const> out, std::span<IntTensor> aux) {
+  const IntTensor &x = *in[0], &y = *out[0];
+  const ReduceGeo g = reduce_geometry(node, x.shape);
+  IntTensor sel(x.shape), gap(x.shape);
+  std::vector<char> chosen(y.data.size(), 0);
+  for_each_reduction(x.shape, g, [&](int64_t o, int64_t i) {
+    gap.data[i] = y.data[o] - x.data[i];
+    if (gap.data[i] == 0 && !chosen[o]) sel.data[i] = chosen[o] = 1;
+  });
+  size_t cursor = 0;
+  fill_limbs(sel, 1, aux, cursor);
+  fill_limbs(gap, aux.size() - 1, aux, cursor);
+}
+
+// E(b) = eq(r, kept coordinates of b) where b's reduced coordinates are real, else 0.
+std::vector<Fp2> reduce_weights(const Shape& x, const Shape& keep, std::span<const Fp2> r) {
+  const MleLayout lx = mle_layout(x), lk = mle_layout(keep);
+  const auto eq = eq_table(r);
+  std::vector<Fp2> e(size_t(1) << lx.num_vars);
+  const size_t rank = x.size();
+  std::vector<unsigned> shift(rank), kshift(rank);
+  unsigned acc = 0, kacc = 0;
+  for (size_t d = rank; d-- > 0;) {
+    shift[d] = acc;
+    kshift[d] = kacc;
+    acc += lx.bits[d];
+    kacc += lk.bits[d];
+  }
+  for (size_t b = 0; b < e.size(); ++b) {
+    size_t k = 0;
+    bool real = true;
+    for (size_t d = 0; d < rank; ++d) {
+      const size_t c = (b >> shift[d]) & ((size_t(1) << lx.bits[d]) - 1);
+      if (keep[d] == x[d]) k |= c << kshift[d];
+      else if (c >= static_cast<size_t>(x[d])) real = false;
+    }
+    if (real) e[b] = eq[k];
+  }
+  return e;
+}
+
+void prove_reduce_max(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& xs = ctx.shape(x);
+  const Shape keep = keep_shape(xs, reduce_geometry(node, xs));
+  size_t cursor = 0;
+  const Limbs ls = take_limbs(ctx.aux(), cursor, 1), ld = take_limbs(ctx.aux(), cursor, reduce_gap_bits(node, ctx.graph()));
+  const Fp2 gamma = ctx.challenge();
+  const auto& r = out[0].point;
+  const unsigned n = mle_layout(xs).num_vars;
+  const auto e = reduce_weights(xs, keep, r);
+  const auto ts = limbs_table(ctx, ls, n), td = limbs_table(ctx, ld, n);
+  std::vector<sumcheck::TableRef> tables = {e, ts, td};
+  auto result = ctx.sumcheck(tables, selection_terms(gamma), real_selector(ctx.shape(y), r));
+  const auto& s = result.point;
+  open_limbs(ctx, ls, s);
+  open_limbs(ctx, ld, s);
+  send_eval(ctx, y, broadcast_point(keep, xs, s).point);
+  send_eval(ctx, x, s);
+}
+
+void verify_reduce_max(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& xs = ctx.shape(x);
+  const Shape keep = keep_shape(xs, reduce_geometry(node, xs));
+  size_t cursor = 0;
+  const Limbs ls = take_limbs(ctx.aux(), cursor, 1), ld = take_limbs(ctx.aux(), cursor, reduce_gap_bits(node, ctx.graph()));
+  const Fp2 gamma = ctx.challenge();
+  const auto& r = out[0].point;
+  auto claim = ctx.sumcheck(mle_layout(xs).num_vars, 3, real_selector(ctx.shape(y), r));
+  const auto& s = claim.point;
+  const Fp2 vs = open_limbs(ctx, ls, s), vd = open_limbs(ctx, ld, s);
+  const auto bp = broadcast_point(keep, xs, s);
+  const Fp2 vy = receive_eval(ctx, y, bp.point), vx = receive_eval(ctx, x, s);
+  sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, bp.point) * bp.factor, vs, vd}, selection_terms(gamma));
+  if (vd != vy * bp.factor - vx) throw VerifyError("the gap column is not the broadcast maximum minus the input");
+}
+
+// ---- maxpool ----
+
+Shape candidates_shape(const Shape& x, const Pool2D& g) { return {x[0], x[1], g.oh, g.ow, g.kh, g.kw}; }
+Window1D rows(const Shape& x, const Pool2D& g) { return {g.oh, g.kh, g.sh, g.pt, g.dh, x[2]}; }
+Window1D cols(const Shape& x, const Pool2D& g) { return {g.ow, g.kw, g.sw, g.pl, g.dw, x[3]}; }
+
+// Gap limbs are all 16 bits wide: n limbs with 2^(16n−1) > B, so that V = −2^(16n−1) follows
+// from the aux count alone (the witness does not see B).
+unsigned pool_gap_bits(const IntNode& node, const IntGraph& g) {
+  const Wide b = bound_of(g, node.inputs[0]);
+  unsigned n = 1;
+  while ((Wide(1) << (kMaxLimbBits * n - 1)) <= b) ++n;
+  return kMaxLimbBits * n;
+}
+int64_t pad_value(unsigned gap_bits) { return -(int64_t(1) << (gap_bits - 1)); }
+
+void plan_maxpool(const IntNode& node, PlanBuilder& b) {
+  const Shape& x = b.graph().tensors.at(node.inputs[0]).shape;
+  const Pool2D g = pool_geometry(node, x);
+  const unsigned bits = pool_gap_bits(node, b.graph());
+  check_selection_size(node, g.kh * g.kw, bits);
+  const Shape c = candidates_shape(x, g);
+  plan_limbs(b, "selector", c, 1);
+  plan_limbs(b, "gap", c, bits);
+}
+
+void witness_maxpool(const IntNode& node, std::span<const IntTensor* const> in, std::span<const IntTensor* const> out,
+                     std::span<IntTensor> aux) {
+  const IntTensor &x = *in[0], &y = *out[0];
+  const Pool2D g = pool_geometry(node, x.shape);
+  const int64_t v = pad_value(static_cast<unsigned>((aux.size() - 1) * kMaxLimbBits));
+  const Shape cs = candidates_shape(x.shape, g);
+  IntTensor sel(cs), gap(cs);
+  const int64_t h = x.shape[2], w = x.shape[3], planes = x.shape[0] * x.shape[1];
+  int64_t k = 0;
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < g.oh; ++oy)
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        const int64_t best = y.data[(p * g.oh + oy) * g.ow + ox];
+        bool chosen = false;
+        for (int64_t i = 0; i < g.kh; ++i)
+          for (int64_t j = 0; j < g.kw; ++j, ++k) {
+            const int64_t iy = oy * g.sh - g.pt + i * g.dh, ix = ox * g.sw - g.pl + j * g.dw;
+            const bool valid = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            gap.data[k] = best - (valid ? x.data[(p * h + iy) * w + ix] : v);
+            if (valid && gap.data[k] == 0 && !chosen) sel.data[k] = chosen = true;
+          }
+      }
+  size_t cursor = 0;
+  fill_limbs(sel, 1, aux, cursor);
+  fill_limbs(gap, aux.size() - 1, aux, cursor);
+}
+
+// Sub-points of a candidate-tensor point: (n, c, oy, ox, i, j).
+struct PoolPoint {
+  std::vector<std::vector<Fp2>> dims;
+  std::vector<Fp2> out;  // the point on y
+};
+PoolPoint split_pool_point(const Shape& cs, const Shape& ys, std::span<const Fp2> s) {
+  PoolPoint pp;
+  pp.dims = split_point(mle_layout(cs), s);
+  pp.out = join_point(mle_layout(ys), {pp.dims[0], pp.dims[1], pp.dims[2], pp.dims[3]});
+  return pp;
+}
+
+// The gathered input G~(s) = sum_x x~(s_n, s_c, h, w)·Wr(h)·Wc(w) that the gap relation implies:
+// D = y (on real taps) − G − V·(real candidates − taps inside the input).
+Fp2 gathered_target(const Shape& x, const Shape& cs, const Shape& ys, const Pool2D& g, const PoolPoint& pp, Fp2 vy,
+                    Fp2 vd, int64_t v) {
+  const auto& d = pp.dims;
+  const Fp2 taps = prefix_selector(d[4], g.kh) * prefix_selector(d[5], g.kw);
+  const Fp2 real = real_selector(ys, pp.out) * taps;
+  const Fp2 inside = prefix_selector(d[0], x[0]) * prefix_selector(d[1], x[1]) *
+                     window_valid(rows(x, g), d[2], d[4]) * window_valid(cols(x, g), d[3], d[5]);
+  (void)cs;
+  return taps * vy - vd - Fp2::from_signed(v) * (real - inside);
+}
+
+const std::vector<sumcheck::Term>& gather_terms() {
+  static const std::vector<sumcheck::Term> terms = {{Fp2::one(), {0, 1}}};
+  return terms;
+}
+
+void prove_maxpool(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape &xs = ctx.shape(x), &ys = ctx.shape(y);
+  const Pool2D g = pool_geometry(node, xs);
+  const Shape cs = candidates_shape(xs, g);
+  const unsigned bits = pool_gap_bits(node, ctx.graph());
+  size_t cursor = 0;
+  const Limbs ls = take_limbs(ctx.aux(), cursor, 1), ld = take_limbs(ctx.aux(), cursor, bits);
+  const Fp2 gamma = ctx.challenge();
+  const auto& r = out[0].point;
+  const MleLayout lc = mle_layout(cs);
+  // E(o, t) = eq(r, o) on real taps t; the taps are the lowest variables.
+  const size_t taps = size_t(1) << (lc.bits[4] + lc.bits[5]);
+  std::vector<Fp2> e(size_t(1) << lc.num_vars);
+  {
+    const auto eq = eq_table(r);
+    for (size_t o = 0; o < eq.size(); ++o)
+      for (int64_t i = 0; i < g.kh; ++i)
+        for (int64_t j = 0; j < g.kw; ++j) e[o * taps + (static_cast<size_t>(i) << lc.bits[5]) + j] = eq[o];
+  }
+  const auto ts = limbs_table(ctx, ls, lc.num_vars), td = limbs_table(ctx, ld, lc.num_vars);
+  std::vector<sumcheck::TableRef> tables = {e, ts, td};
+  auto result = ctx.sumcheck(tables, selection_terms(gamma), real_selector(ys, r));
+  const PoolPoint pp = split_pool_point(cs, ys, result.point);
+  open_limbs(ctx, ls, result.point);
+  const Fp2 vd = open_limbs(ctx, ld, result.point);
+  const Fp2 vy = send_eval(ctx, y, pp.out);
+  // Second sumcheck: the window gather over the input's (h, w) variables, (n, c) bound to s.
+  const MleLayout lx = mle_layout(xs);
+  std::vector<std::optional<Fp2>> fixed(lx.num_vars);
+  const unsigned spatial = lx.bits[2] + lx.bits[3];
+  for (unsigned k = 0; k < lx.bits[1]; ++k) fixed[spatial + k] = pp.dims[1][k];
+  for (unsigned k = 0; k < lx.bits[0]; ++k) fixed[spatial + lx.bits[1] + k] = pp.dims[0][k];
+  const auto tx = bind_variables(ctx.mle(x), fixed);
+  const auto wr = window_weights(rows(xs, g), pp.dims[2], &pp.dims[4]);
+  const auto wc = window_weights(cols(xs, g), pp.dims[3], &pp.dims[5]);
+  std::vector<Fp2> tw(tx.size());
+  for (size_t h = 0; h < wr.size(); ++h)
+    for (size_t w = 0; w < wc.size(); ++w) tw[(h << lx.bits[3]) | w] = wr[h] * wc[w];
+  const Fp2 target = gathered_target(xs, cs, ys, g, pp, vy, vd, pad_value(bits));
+  std::vector<sumcheck::TableRef> gather = {tx, tw};
+  auto second = ctx.sumcheck(gather, gather_terms(), target);
+  const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
+  const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
+  send_eval(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
+}
+
+void verify_maxpool(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape &xs = ctx.shape(x), &ys = ctx.shape(y);
+  const Pool2D g = pool_geometry(node, xs);
+  const Shape cs = candidates_shape(xs, g);
+  const unsigned bits = pool_gap_bits(node, ctx.graph());
+  size_t cursor = 0;
+  const Limbs ls = take_limbs(ctx.aux(), cursor, 1), ld = take_limbs(ctx.aux(), cursor, bits);
+  const Fp2 gamma = ctx.challenge();
+  const auto& r = out[0].point;
+  const MleLayout lc = mle_layout(cs);
+  auto claim = ctx.sumcheck(lc.num_vars, 3, real_selector(ys, r));
+  const PoolPoint pp = split_pool_point(cs, ys, claim.point);
+  const Fp2 vs = open_limbs(ctx, ls, claim.point), vd = open_limbs(ctx, ld, claim.point);
+  const Fp2 vy = receive_eval(ctx, y, pp.out);
+  const Fp2 e = eq_eval(r, pp.out) * prefix_selector(pp.dims[4], g.kh) * prefix_selector(pp.dims[5], g.kw);
+  sumcheck::check_final(claim, std::vector<Fp2>{e, vs, vd}, selection_terms(gamma));
+  const MleLayout lx = mle_layout(xs);
+  const Fp2 target = gathered_target(xs, cs, ys, g, pp, vy, vd, pad_value(bits));
+  auto second = ctx.sumcheck(lx.bits[2] + lx.bits[3], 2, target);
+  const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
+  const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
+  const Fp2 vx = receive_eval(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
+  const auto wr = window_weights(rows(xs, g), pp.dims[2], &pp.dims[4]);
+  const auto wc = window_weights(cols(xs, g), pp.dims[3], &pp.dims[5]);
+  const Fp2 weight = evaluate_mle(std::span<const Fp2>(wr), t_h) * evaluate_mle(std::span<const Fp2>(wc), t_w);
+  sumcheck::check_final(second, std::vector<Fp2>{vx, weight}, gather_terms());
+}
+
+const LayerProofDef kMaxPoolProof{plan_maxpool, witness_maxpool, prove_maxpool, verify_maxpool};
+const LayerProofDef kMaxProof{plan_maxmin, witness_maxmin<true>, prove_maxmin<true>, verify_maxmin<true>};
+const LayerProofDef kMinProof{plan_maxmin, witness_maxmin<false>, prove_maxmin<false>, verify_maxmin<false>};
+const LayerProofDef kReduceMaxProof{plan_reduce_max, witness_reduce_max, prove_reduce_max, verify_reduce_max};
+
 }  // namespace
 
-const LayerDef kMaxPoolLayer{"maxpool", 1, 1, 1, infer_maxpool, forward_maxpool};
-const LayerDef kMaxLayer{"max", 2, 2, 1, infer_maxmin, forward_maxmin<true>};
-const LayerDef kMinLayer{"min", 2, 2, 1, infer_maxmin, forward_maxmin<false>};
-const LayerDef kReduceMaxLayer{"reduce_max", 1, 1, 1, infer_reduce_max, forward_reduce_max};
+const LayerDef kMaxPoolLayer{"maxpool", 1, 1, 1, infer_maxpool, forward_maxpool, &kMaxPoolProof};
+const LayerDef kMaxLayer{"max", 2, 2, 1, infer_maxmin, forward_maxmin<true>, &kMaxProof};
+const LayerDef kMinLayer{"min", 2, 2, 1, infer_maxmin, forward_maxmin<false>, &kMinProof};
+const LayerDef kReduceMaxLayer{"reduce_max", 1, 1, 1, infer_reduce_max, forward_reduce_max, &kReduceMaxProof};
 
 }  // namespace zk::layers

@@ -7,12 +7,49 @@
 // multiplier m ≈ M·2^k approximating the real requantization factor M = s_in·s_w / s_out, either
 // one value or one per channel along `axis` (per-channel weight scales).
 //
-// Proof obligations (issue 4): the prover commits q, r and y with
-//   m·x + 2^(k−1) = 2^k·q + r,   0 ≤ r < 2^k              (range check of r, k bits)
-// and y = clamp(q, lo, hi), shown by: either lo ≤ q ≤ hi and y = q, or q < lo and y = lo, or
-// q > hi and y = hi (range checks on q − lo, hi − q or their negations). Saturation therefore
-// never makes the relation between x and y ambiguous: y is a function of x.
+// Proof. h = 2^(k−1) (0 for k = 0), B = the static bound of x, M the multiplier broadcast to x's
+// shape. From B alone (so prover and verifier agree without the data) the plan derives the range
+// [q_min, q_max] of q and the range [y_lo, y_hi] = [clamp(q_min), clamp(q_max)] of y, and one of
+// three modes:
+//   constant  y_lo = y_hi: y does not depend on x. Proof: y lies in the interval table [y_lo, y_lo].
+//   linear    lo ≤ q_min and q_max ≤ hi (saturation cannot happen): y = q, and per real entry
+//               m·x + h = 2^k·y + r,   0 ≤ r < 2^k.
+//   clamp     otherwise. The prover also commits u = |y − q| ≥ 0 (the amount saturation moved q),
+//             and per real entry
+//               m·x + h = 2^k·(y + u·τ(y)) + r,   τ(y) = (2y − lo − hi) / (hi − lo),
+//               u·(y − lo)·(hi − y) = 0,          0 ≤ u < 2^b_u,   lo ≤ y ≤ hi.
+// r and u are virtual columns over committed 16-bit limbs (range_check.hpp). y is range-checked by
+// the interval table [lo, hi] when hi − lo < 2^16 (always, for the quantizer's activation ranges;
+// one table shared by every rescale with the same range), and otherwise by limbs of y − lo and
+// hi − y (the second omitted when lo + 2^b − 1 = hi). The check uses lo and hi, not the tighter
+// y_lo and y_hi, also because the witness function sees only the node and its tensors, not the
+// static bound: its aux layout must follow from the attributes and the aux count (r: limbs of k
+// bits; y: from lo, hi; u: the rest).
+//
+// Why clamp mode is sound: every range-checked value is an integer of magnitude < p, so the product
+// being 0 in F_p (a field) means u = 0 or y = lo or y = hi. If u = 0, q := y ∈ [lo, hi]. If u > 0
+// and y = lo, τ = −1 and q := lo − u < lo; if y = hi, τ = 1 and q := hi + u > hi (lo < hi here,
+// lo = hi is constant mode). Either way y = clamp(q). The linear relation holds in F_p between
+// integers whose combination m·x + h − 2^k·q − r is bounded by mmax·B + h + 2^k·(|y|max + 2^b_u)
+// + 2^k; the plan refuses the node unless that is < p, so it holds over Z, and 0 ≤ r < 2^k makes
+// q = floor((m·x + h) / 2^k). Linear mode is the same argument with u = 0.
+//
+// Protocol (after the driver's claim y~(r) = v):
+//   range limbs of y, if any: send their evaluations at r; check v − lo·S(r) (and hi·S(r) − v)
+//     against them, S = real-entry selector (real_selector).
+//   linear mode, one m: send R(r) (limbs) and x~(r); check m·x~(r) + h·S(r) = 2^k·v + R(r).
+//   otherwise: (clamp: draw γ) one sumcheck at r of degree 3 (4 in clamp mode),
+//       sum_b eq(r, b)·[2^k·y + 2^k·u·τ(y) + R − M·x + γ·u·(y − lo)(hi − y)](b) = h·S(r),
+//     then send y~(s), x~(s) and the limbs of R and u at s; the verifier computes eq(r, s) and
+//     M~(s) = m~(s_axis) itself (M is public). A zero-check at the driver's random r proves the
+//     bracket equals h on real entries and 0 on padding, entry by entry, with error ≤ n/|K|.
+#include <cstdlib>
+
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
+#include "layers/range_check.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::layers {
 
@@ -74,8 +111,278 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
   }
 }
 
+// ---- proof ----
+
+enum class Mode { Constant, Linear, Clamp };
+
+struct Scheme {
+  Params p;
+  int64_t half = 0;
+  Mode mode = Mode::Linear;
+  int64_t ylo = 0, yhi = 0;  // the range of y implied by the bound of x (decides the mode)
+  unsigned r_bits = 0, u_bits = 0;
+  bool y_wide = false;        // y checked by limbs of y − lo (and hi − y) instead of an interval table
+  unsigned y_bits = 0;
+  bool y_upper = false;       // limbs of hi − y present
+};
+
+// Depends on node attributes for everything the witness needs, on the bound only for the mode,
+// the width of u and the interval table.
+bool wide_y(const Params& p) { return Wide(p.hi) - p.lo >= (Wide(1) << kMaxLimbBits); }
+unsigned wide_y_bits(const Params& p) { return bits_for(Wide(p.hi) - p.lo); }
+bool wide_y_upper(const Params& p) { return Wide(p.lo) + (Wide(1) << wide_y_bits(p)) - 1 > p.hi; }
+
+Scheme make_scheme(const IntNode& node, const Shape& x, int64_t bound) {
+  Scheme s;
+  s.p = params(node, x);
+  const Params& p = s.p;
+  Wide mmax = 0;
+  for (int64_t m : p.m) mmax = std::max(mmax, wabs(m));
+  s.half = p.k ? int64_t(1) << (p.k - 1) : 0;
+  const Wide span = mmax * bound;
+  // Arithmetic shift of a signed __int128 is floor division, as in forward().
+  const Wide qmin = (Wide(s.half) - span) >> p.k, qmax = (Wide(s.half) + span) >> p.k;
+  auto clampw = [&](Wide q) { return static_cast<int64_t>(std::min<Wide>(std::max<Wide>(q, p.lo), p.hi)); };
+  s.ylo = clampw(qmin);
+  s.yhi = clampw(qmax);
+  if (s.ylo == s.yhi) {
+    s.mode = Mode::Constant;
+    return s;
+  }
+  s.r_bits = static_cast<unsigned>(p.k);
+  s.mode = (qmin < p.lo || qmax > p.hi) ? Mode::Clamp : Mode::Linear;
+  if (s.mode == Mode::Clamp) s.u_bits = bits_for(std::max(Wide(p.lo) - qmin, qmax - Wide(p.hi)));
+  s.y_wide = wide_y(p);
+  if (s.y_wide) {
+    s.y_bits = wide_y_bits(p);
+    s.y_upper = wide_y_upper(p);
+  }
+  const Wide ymax = std::max(wabs(p.lo), wabs(p.hi));
+  const Wide two_k = Wide(1) << p.k;
+  const Wide qabs = ymax + (s.mode == Mode::Clamp ? (Wide(1) << s.u_bits) : 0);
+  if (span + s.half + two_k * (qabs + 1) >= Wide(Fp::kModulus)) {
+    throw Error(node.where() + ": |m·x| up to " + std::to_string(static_cast<int64_t>(span)) + " with k = " +
+                std::to_string(p.k) + " is too large for a sound rescale proof (the relation could wrap mod p)");
+  }
+  return s;
+}
+
+Scheme scheme_of(const IntNode& node, const IntGraph& g) {
+  const TensorInfo& x = g.tensors.at(node.inputs[0]);
+  return make_scheme(node, x.shape, x.bound);
+}
+
+void plan(const IntNode& node, PlanBuilder& b) {
+  const Scheme s = scheme_of(node, b.graph());
+  const Shape& shape = b.graph().tensors.at(node.inputs[0]).shape;
+  const int y = node.outputs[0];
+  if (s.mode == Mode::Constant) {
+    b.add_lookup(interval_table(s.ylo, s.yhi), {y});
+    return;
+  }
+  if (!s.y_wide) b.add_lookup(interval_table(s.p.lo, s.p.hi), {y});
+  plan_limbs(b, "remainder", shape, s.r_bits);
+  if (s.y_wide) {
+    plan_limbs(b, "y-lo", shape, s.y_bits);
+    if (s.y_upper) plan_limbs(b, "hi-y", shape, s.y_bits);
+  }
+  plan_limbs(b, "saturation", shape, s.u_bits);
+}
+
+void witness(const IntNode& node, std::span<const IntTensor* const> in, std::span<const IntTensor* const> out,
+             std::span<IntTensor> aux) {
+  const IntTensor& x = *in[0];
+  const IntTensor& y = *out[0];
+  const Params p = params(node, x.shape);
+  const int64_t half = p.k ? int64_t(1) << (p.k - 1) : 0;
+  int64_t inner = 1, ch = 1;
+  if (p.axis >= 0) {
+    ch = x.shape[p.axis];
+    for (size_t d = p.axis + 1; d < x.shape.size(); ++d) inner *= x.shape[d];
+  }
+  IntTensor r(x.shape), u(x.shape), ya(x.shape), yb(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    const int64_t m = p.axis >= 0 ? p.m[(static_cast<int64_t>(i) / inner) % ch] : p.m[0];
+    const int64_t num = m * x.data[i] + half;
+    const int64_t q = num >> p.k;
+    r.data[i] = num - q * (int64_t(1) << p.k);
+    u.data[i] = std::abs(y.data[i] - q);
+    ya.data[i] = y.data[i] - p.lo;
+    yb.data[i] = p.hi - y.data[i];
+  }
+  // The layout is [remainder][y − lo, hi − y if wide][saturation]; everything but the last group's
+  // size follows from the attributes (see the header).
+  size_t cursor = 0;
+  fill_limbs(r, limb_count(static_cast<unsigned>(p.k)), aux, cursor);
+  if (wide_y(p)) {
+    const size_t n = limb_count(wide_y_bits(p));
+    fill_limbs(ya, n, aux, cursor);
+    if (wide_y_upper(p)) fill_limbs(yb, n, aux, cursor);
+  }
+  fill_limbs(u, aux.size() - cursor, aux, cursor);
+}
+
+struct AuxLimbs {
+  Limbs r, ya, yb, u;
+};
+
+AuxLimbs take_aux(const Scheme& s, std::span<const int> aux) {
+  AuxLimbs a;
+  size_t cursor = 0;
+  a.r = take_limbs(aux, cursor, s.r_bits);
+  if (s.y_wide) {
+    a.ya = take_limbs(aux, cursor, s.y_bits);
+    if (s.y_upper) a.yb = take_limbs(aux, cursor, s.y_bits);
+  }
+  a.u = take_limbs(aux, cursor, s.u_bits);
+  if (cursor != aux.size()) throw Error("rescale proof: aux tensors do not match the plan");
+  return a;
+}
+
+bool per_channel(const Scheme& s) { return s.p.axis >= 0; }
+bool needs_sumcheck(const Scheme& s) { return s.mode == Mode::Clamp || per_channel(s); }
+
+// The multipliers broadcast over x's padded layout: m[c] wherever the axis coordinate c is real.
+std::vector<Fp> multiplier_table(const Scheme& s, const Shape& x) {
+  const MleLayout layout = mle_layout(x);
+  unsigned shift = 0;
+  for (size_t d = s.p.axis + 1; d < x.size(); ++d) shift += layout.bits[d];
+  const size_t mask = (size_t(1) << layout.bits[s.p.axis]) - 1;
+  std::vector<Fp> t(size_t(1) << layout.num_vars);
+  for (size_t b = 0; b < t.size(); ++b) {
+    const size_t c = (b >> shift) & mask;
+    if (c < s.p.m.size()) t[b] = Fp::from_signed(s.p.m[c]);
+  }
+  return t;
+}
+
+Fp2 multiplier_eval(const Scheme& s, const Shape& x, std::span<const Fp2> point) {
+  auto dims = split_point(mle_layout(x), point);
+  std::vector<Fp> m(size_t(1) << dims[s.p.axis].size());
+  for (size_t c = 0; c < s.p.m.size(); ++c) m[c] = Fp::from_signed(s.p.m[c]);
+  return evaluate_mle(std::span<const Fp>(m), dims[s.p.axis]);
+}
+
+// The zero-check's tables: eq(r, ·), y, x, then only those the scheme uses (remainder limbs when
+// k > 0, multipliers when per-channel, saturation limbs in clamp mode).
+struct Tables {
+  static constexpr uint32_t eq = 0, y = 1, x = 2;
+  uint32_t r = 0, m = 0, u = 0, count = 3;
+};
+
+Tables tables_of(const Scheme& s) {
+  Tables t;
+  if (s.r_bits) t.r = t.count++;
+  if (per_channel(s)) t.m = t.count++;
+  if (s.mode == Mode::Clamp) t.u = t.count++;
+  return t;
+}
+
+std::vector<sumcheck::Term> zero_check_terms(const Scheme& s, const Tables& t, Fp2 gamma) {
+  const Params& p = s.p;
+  const Fp two_k(uint64_t(1) << p.k);
+  std::vector<sumcheck::Term> terms = {{Fp2(two_k), {t.eq, t.y}}};
+  if (s.r_bits) terms.push_back({Fp2::one(), {t.eq, t.r}});
+  if (per_channel(s)) terms.push_back({-Fp2::one(), {t.eq, t.m, t.x}});
+  else terms.push_back({-Fp2::from_signed(p.m[0]), {t.eq, t.x}});
+  if (s.mode == Mode::Clamp) {
+    const Fp lo = Fp::from_signed(p.lo), hi = Fp::from_signed(p.hi);
+    const Fp inv = (hi - lo).inverse();
+    // 2^k·u·(2y − lo − hi)/(hi − lo) + γ·u·(y − lo)(hi − y), expanded into monomials of u and y.
+    terms.push_back({Fp2(two_k * Fp(2) * inv) + gamma * (lo + hi), {t.eq, t.u, t.y}});
+    terms.push_back({-(Fp2(two_k * (lo + hi) * inv) + gamma * (lo * hi)), {t.eq, t.u}});
+    terms.push_back({-gamma, {t.eq, t.u, t.y, t.y}});
+  }
+  return terms;
+}
+
+void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const Scheme s = scheme_of(node, ctx.graph());
+  if (s.mode == Mode::Constant) return;  // the interval lookup on y is the whole proof
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& shape = ctx.shape(x);
+  const AuxLimbs a = take_aux(s, ctx.aux());
+  const auto& r = out[0].point;
+  if (s.y_wide) {
+    open_limbs(ctx, a.ya, r);
+    if (s.y_upper) open_limbs(ctx, a.yb, r);
+  }
+  if (!needs_sumcheck(s)) {
+    open_limbs(ctx, a.r, r);
+    const Fp2 vx = evaluate_mle(std::span<const Fp>(ctx.mle(x)), r);
+    ctx.send(vx);
+    ctx.claim(x, r, vx);
+    return;
+  }
+  const Fp2 gamma = s.mode == Mode::Clamp ? ctx.challenge() : Fp2();
+  const unsigned n = static_cast<unsigned>(r.size());
+  const Tables t = tables_of(s);
+  const auto eq = eq_table(r);
+  std::vector<Fp> rt, mt, ut;
+  std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(y), ctx.mle(x)};
+  if (s.r_bits) tables.emplace_back(rt = limbs_table(ctx, a.r, n));
+  if (per_channel(s)) tables.emplace_back(mt = multiplier_table(s, shape));
+  if (s.mode == Mode::Clamp) tables.emplace_back(ut = limbs_table(ctx, a.u, n));
+  const Fp2 target = Fp2(Fp(static_cast<uint64_t>(s.half))) * real_selector(shape, r);
+  auto result = ctx.sumcheck(tables, zero_check_terms(s, t, gamma), target);
+  for (int tensor : {y, x}) {
+    const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), result.point);
+    ctx.send(v);
+    ctx.claim(tensor, result.point, v);
+  }
+  open_limbs(ctx, a.r, result.point);
+  open_limbs(ctx, a.u, result.point);
+}
+
+void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const Scheme s = scheme_of(node, ctx.graph());
+  if (s.mode == Mode::Constant) return;
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& shape = ctx.shape(x);
+  const AuxLimbs a = take_aux(s, ctx.aux());
+  const auto& r = out[0].point;
+  const Fp2 v = out[0].value;
+  const Fp2 sel = real_selector(shape, r);
+  if (s.y_wide) {
+    if (open_limbs(ctx, a.ya, r) != v - Fp2::from_signed(s.p.lo) * sel)
+      throw VerifyError("output minus lo does not match its range limbs");
+    if (s.y_upper && open_limbs(ctx, a.yb, r) != Fp2::from_signed(s.p.hi) * sel - v)
+      throw VerifyError("hi minus output does not match its range limbs");
+  }
+  const Fp two_k(uint64_t(1) << s.p.k);
+  const Fp half(static_cast<uint64_t>(s.half));
+  if (!needs_sumcheck(s)) {
+    const Fp2 vr = open_limbs(ctx, a.r, r);
+    const Fp2 vx = ctx.receive();
+    ctx.claim(x, r, vx);
+    if (vx * Fp::from_signed(s.p.m[0]) + sel * half != v * two_k + vr)
+      throw VerifyError("m·x + 2^(k−1) is not 2^k·y + remainder");
+    return;
+  }
+  const Fp2 gamma = s.mode == Mode::Clamp ? ctx.challenge() : Fp2();
+  const unsigned degree = s.mode == Mode::Clamp ? 4 : 3;
+  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), degree, sel * half);
+  const Fp2 vy = ctx.receive();
+  ctx.claim(y, claim.point, vy);
+  const Fp2 vx = ctx.receive();
+  ctx.claim(x, claim.point, vx);
+  const Fp2 vr = open_limbs(ctx, a.r, claim.point);
+  const Fp2 vu = open_limbs(ctx, a.u, claim.point);
+  const Tables t = tables_of(s);
+  std::vector<Fp2> evals(t.count);
+  evals[t.eq] = eq_eval(r, claim.point);
+  evals[t.y] = vy;
+  evals[t.x] = vx;
+  if (s.r_bits) evals[t.r] = vr;
+  if (per_channel(s)) evals[t.m] = multiplier_eval(s, shape, claim.point);
+  if (s.mode == Mode::Clamp) evals[t.u] = vu;
+  sumcheck::check_final(claim, evals, zero_check_terms(s, t, gamma));
+}
+
+const LayerProofDef kRescaleProof{plan, witness, prove, verify};
+
 }  // namespace
 
-const LayerDef kRescaleLayer{"rescale", 1, 1, 1, infer, forward};
+const LayerDef kRescaleLayer{"rescale", 1, 1, 1, infer, forward, &kRescaleProof};
 
 }  // namespace zk::layers

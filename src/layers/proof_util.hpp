@@ -1,0 +1,33 @@
+#pragma once
+// Multilinear helpers shared by layer proofs (reductions, pooling windows, padding selectors).
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "layers/proof.hpp"
+
+namespace zk::layers {
+
+// MLE at `point` of the indicator of a tensor's real (unpadded) entries: the product of the
+// per-dimension prefix selectors. Relations that must not see padding are weighted by it.
+Fp2 real_selector(const Shape& shape, std::span<const Fp2> point);
+
+// Partial evaluation of a multilinear table: variable j is bound to fixed[j] where set and left
+// free otherwise. The result is the table over the free variables, in ascending variable order.
+// O(2^n): variables are bound from the highest down, each halving the table.
+std::vector<Fp2> bind_variables(std::span<const Fp> table, const std::vector<std::optional<Fp2>>& fixed);
+
+// One spatial dimension of a pooling window: output o < out reads input o*stride - pad + i*dilation
+// for kernel taps i < kernel, when that lies in [0, in). Returns the table over the padded input
+// dimension (2^ceil_log2(in) entries) G[h] = sum of eq(r_out, o) * eq(r_tap, i) over the (o, i)
+// that read h; r_tap == nullptr weighs every tap by 1 (a window sum). The MLE of this table at
+// an input sub-point is the pooling operator's weight, which the verifier evaluates itself.
+struct Window1D {
+  int64_t out, kernel, stride, pad, dilation, in;
+};
+std::vector<Fp2> window_weights(const Window1D& w, std::span<const Fp2> r_out, const std::vector<Fp2>* r_tap);
+// sum over the (o, i) whose input lies in [0, in) of eq(r_out, o) * eq(r_tap, i): the MLE of the
+// "this tap reads a real input cell" indicator.
+Fp2 window_valid(const Window1D& w, std::span<const Fp2> r_out, std::span<const Fp2> r_tap);
+
+}  // namespace zk::layers
