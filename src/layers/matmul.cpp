@@ -116,6 +116,10 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
 // variables) and eq(r_batch, ·) is a third factor. A_r~(s_b, s_k) is op(A) broadcast to Y's batch,
 // evaluated at (s_b, r_m, s_k): broadcast_point turns that into a point on A and a prefix factor.
 // The bias (broadcast to Y) is linear: its MLE at the broadcast-projected point times the factor.
+// When k is not a power of two, a selector factor [k < K] (the verifier's prefix_selector) keeps
+// the padded k entries out of the sum: otherwise nonzero padding in the committed operands (a
+// prover's commitment is not checked to be zero there) would add padded-k products to real
+// outputs. Padding along rows, columns or batch only ever reaches Y's own padded entries.
 
 bool has_bias(const IntNode& node) { return node.inputs.size() > 2 && node.inputs[2] >= 0; }
 
@@ -194,10 +198,11 @@ std::vector<Fp2> folded_operand(const IntTensor& x, const Shape& y_batch, bool k
   return table;
 }
 
-const std::vector<sumcheck::Term>& matmul_terms(bool batched) {
-  static const std::vector<sumcheck::Term> plain = {{Fp2::one(), {0, 1}}};
-  static const std::vector<sumcheck::Term> with_eq = {{Fp2::one(), {0, 1, 2}}};
-  return batched ? with_eq : plain;
+// One term, the product of all `count` tables (2..4: [eq(r_batch)], A_r, B_r, [k selector]).
+std::span<const sumcheck::Term> matmul_terms(size_t count) {
+  static const std::vector<sumcheck::Term> terms = {
+      {Fp2::one(), {0, 1}}, {Fp2::one(), {0, 1, 2}}, {Fp2::one(), {0, 1, 2, 3}}};
+  return {&terms.at(count - 2), 1};
 }
 
 void prove_matmul(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
@@ -221,18 +226,24 @@ void prove_matmul(const IntNode& node, ProverContext& ctx, std::span<const Tenso
   // op(A) is [m, k]: stored [m, k] has k on the columns, stored [k, m] (trans) on the rows.
   auto fa = folded_operand(av, d.batch, ta, eq_table(p.r_m), k_bits);
   auto fb = folded_operand(bv, d.batch, !tb, eq_table(p.r_n), k_bits);
+  const size_t kp = size_t(1) << k_bits, bp = size_t(1) << p.r_batch.size();
   std::vector<Fp2> eb;
+  std::vector<Fp> sel;
   std::vector<sumcheck::TableRef> tables;
   if (batched) {
     const auto e = eq_table(p.r_batch);
-    const size_t kp = size_t(1) << k_bits;
-    eb.resize(e.size() * kp);
-    for (size_t i = 0; i < e.size(); ++i) std::fill_n(eb.begin() + i * kp, kp, e[i]);
+    eb.resize(bp * kp);
+    for (size_t i = 0; i < bp; ++i) std::fill_n(eb.begin() + i * kp, kp, e[i]);
     tables.emplace_back(eb);
   }
   tables.emplace_back(fa);
   tables.emplace_back(fb);
-  auto result = ctx.sumcheck(tables, matmul_terms(batched), sum);
+  if (static_cast<size_t>(d.k) != kp) {
+    sel.resize(bp * kp);
+    for (size_t i = 0; i < bp; ++i) std::fill_n(sel.begin() + i * kp, d.k, Fp::one());
+    tables.emplace_back(sel);
+  }
+  auto result = ctx.sumcheck(tables, matmul_terms(tables.size()), sum);
   const std::vector<Fp2> sk(result.point.begin(), result.point.begin() + k_bits);
   const std::span<const Fp2> s_b(result.point.data() + k_bits, result.point.size() - k_bits);
   auto pa = operand_point(av.shape, d.batch, ta, p.r_m, sk, s_b);
@@ -264,7 +275,9 @@ void verify_matmul(const IntNode& node, VerifierContext& ctx, std::span<const Te
   }
   const unsigned k_bits = ceil_log2(static_cast<size_t>(d.k));
   const bool batched = !d.batch.empty();
-  auto claim = ctx.sumcheck(k_bits + static_cast<unsigned>(p.r_batch.size()), batched ? 3 : 2, sum);
+  const bool select_k = d.k != (int64_t(1) << k_bits);
+  const unsigned degree = 2 + (batched ? 1 : 0) + (select_k ? 1 : 0);
+  auto claim = ctx.sumcheck(k_bits + static_cast<unsigned>(p.r_batch.size()), degree, sum);
   const std::vector<Fp2> sk(claim.point.begin(), claim.point.begin() + k_bits);
   const std::span<const Fp2> s_b(claim.point.data() + k_bits, claim.point.size() - k_bits);
   auto pa = operand_point(as, d.batch, ta, p.r_m, sk, s_b);
@@ -277,7 +290,8 @@ void verify_matmul(const IntNode& node, VerifierContext& ctx, std::span<const Te
   if (batched) evals.push_back(eq_eval(p.r_batch, s_b));
   evals.push_back(va * pa.factor);
   evals.push_back(vb * pb.factor);
-  sumcheck::check_final(claim, evals, matmul_terms(batched));
+  if (select_k) evals.push_back(prefix_selector(sk, d.k));
+  sumcheck::check_final(claim, evals, matmul_terms(evals.size()));
 }
 
 const LayerProofDef kMatMulProof{nullptr, nullptr, prove_matmul, verify_matmul};

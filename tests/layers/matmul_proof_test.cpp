@@ -34,12 +34,13 @@ Built build(const Case& c, uint64_t seed = 1) {
     g.inputs.push_back(random_tensor(s, 100, sd));
     return g.graph.add_input(name, s, 0, 1.0, 100);
   };
-  IntNode node;
-  node.op = "matmul";
-  node.name = "mm";
-  node.inputs = {operand("a", c.a, c.a_const, seed), operand("b", c.b, c.b_const, seed + 1)};
-  if (!c.bias.empty()) node.inputs.push_back(g.graph.add_constant("bias", random_tensor(c.bias, 5000, seed + 2), 0, 1.0));
-  node.attrs = {{"trans_a", {c.trans_a}}, {"trans_b", {c.trans_b}}};
+  std::vector<int> ins = {operand("a", c.a, c.a_const, seed), operand("b", c.b, c.b_const, seed + 1)};
+  if (!c.bias.empty()) ins.push_back(g.graph.add_constant("bias", random_tensor(c.bias, 5000, seed + 2), 0, 1.0));
+  const IntNode node{.op = "matmul",
+                     .name = "matmul_node",
+                     .inputs = std::move(ins),
+                     .outputs = {},
+                     .attrs = {{"trans_a", {c.trans_a}}, {"trans_b", {c.trans_b}}}};
   g.graph.outputs = {g.graph.add_node(node, {"y"}, 0, 1.0)};
   return g;
 }
