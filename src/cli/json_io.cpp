@@ -125,4 +125,34 @@ void write_outputs(const std::string& path, const std::vector<NamedOutput>& outp
   if (!f) throw Error("cannot write '" + path + "'");
 }
 
+std::vector<NamedOutput> read_outputs(const std::string& path) {
+  const json j = parse_file(path);
+  if (!j.is_object() || !j.contains("outputs") || !j["outputs"].is_array()) {
+    throw Error(path + ": expected {\"outputs\": [{\"name\": ..., \"shape\": [...], \"data\": [...]}]}");
+  }
+  std::vector<NamedOutput> outputs;
+  for (const auto& o : j["outputs"]) {
+    const std::string where = path + ": output " + std::to_string(outputs.size());
+    if (!o.is_object() || !o.contains("data") || !o["data"].is_array()) throw Error(where + " has no \"data\" array");
+    NamedOutput out;
+    if (o.contains("name") && o["name"].is_string()) out.name = o["name"].get<std::string>();
+    if (o.contains("shape")) {
+      if (!o["shape"].is_array()) throw Error(where + ": \"shape\" is not an array");
+      for (const auto& d : o["shape"]) {
+        if (!d.is_number_integer()) throw Error(where + ": \"shape\" holds a non-integer");
+        out.shape.push_back(d.get<int64_t>());
+      }
+    }
+    for (size_t k = 0; k < o["data"].size(); ++k) {
+      const auto& v = o["data"][k];
+      if (!v.is_number()) throw Error(where + ": value " + std::to_string(k) + " is not a number");
+      const double x = v.get<double>();
+      if (!std::isfinite(x)) throw Error(where + ": value " + std::to_string(k) + " is not finite");
+      out.data.push_back(static_cast<float>(x));
+    }
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
 }  // namespace zk::cli

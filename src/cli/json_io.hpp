@@ -23,5 +23,7 @@ struct NamedOutput {
   std::vector<float> data;
 };
 void write_outputs(const std::string& path, const std::vector<NamedOutput>& outputs);
+// Reads what write_outputs writes; Error naming the file, output and index on malformed content.
+std::vector<NamedOutput> read_outputs(const std::string& path);
 
 }  // namespace zk::cli

@@ -140,16 +140,20 @@ void verify(const VerifyOptions& o) {
   }
   if (!o.output.empty()) {
     // The output file holds dequantized values; compare in the integer domain.
-    auto given = read_inputs(o.output, [&] {
-      onnx::Graph sig;
-      for (int t : vk.graph.outputs) sig.inputs.push_back({vk.graph.tensors[t].name, onnx::DType::Float32, vk.graph.tensors[t].shape});
-      return sig;
-    }());
+    auto given = read_outputs(o.output);
+    if (given.size() != proof.outputs.size()) {
+      reject("the proof has " + std::to_string(proof.outputs.size()) + " outputs, " + o.output + " has " +
+             std::to_string(given.size()));
+    }
     for (size_t i = 0; i < given.size(); ++i) {
       const auto& info = vk.graph.tensors[vk.graph.outputs[i]];
-      for (size_t k = 0; k < given[i].f.size(); ++k) {
-        const double q = std::nearbyint(given[i].f[k] / info.step);
-        if (q != static_cast<double>(proof.outputs.at(i).data.at(k))) {
+      if (given[i].data.size() != proof.outputs[i].data.size()) {
+        reject("the proof's output '" + info.name + "' has " + std::to_string(proof.outputs[i].data.size()) +
+               " values, " + o.output + " has " + std::to_string(given[i].data.size()));
+      }
+      for (size_t k = 0; k < given[i].data.size(); ++k) {
+        const double q = std::nearbyint(static_cast<double>(given[i].data[k]) / info.step);
+        if (q != static_cast<double>(proof.outputs[i].data[k])) {
           reject("the proof's output '" + info.name + "' differs from " + o.output + " at index " + std::to_string(k));
         }
       }
