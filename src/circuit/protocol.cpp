@@ -46,6 +46,36 @@ ClaimRouting route_claims(const Plan& plan) {
   return r;
 }
 
+void collect_lookup_claims(const Plan& plan, const ClaimRouting& routing, size_t table, const std::vector<size_t>& decls,
+                           std::vector<lookup::EvalClaim>& lookup_claims, std::vector<layers::TensorClaim>& claims,
+                           std::vector<pcs::Claim>& witness_claims) {
+  for (auto& c : lookup_claims) {
+    if (c.kind == lookup::ClaimKind::kMultiplicity) {
+      witness_claims.push_back({routing.num_witness_tensors + table, std::move(c.point), c.value});
+    } else {
+      const auto& cols = plan.lookups[decls.at(c.column)].columns;
+      claims.push_back({cols[c.kind == lookup::ClaimKind::kInput ? 0 : 1], std::move(c.point), c.value});
+    }
+  }
+}
+
+std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routing, std::vector<layers::TensorClaim>& claims,
+                                                     std::vector<pcs::Claim>& witness_claims,
+                                                     std::vector<pcs::Claim>& weight_claims) {
+  std::vector<layers::TensorClaim> rest;
+  for (auto& c : claims) {
+    if (routing.witness_index[c.tensor] >= 0) {
+      witness_claims.push_back({static_cast<size_t>(routing.witness_index[c.tensor]), std::move(c.point), c.value});
+    } else if (routing.weight_index[c.tensor] >= 0) {
+      weight_claims.push_back({static_cast<size_t>(routing.weight_index[c.tensor]), std::move(c.point), c.value});
+    } else {
+      rest.push_back(std::move(c));
+    }
+  }
+  claims.clear();
+  return rest;
+}
+
 std::vector<unsigned> witness_poly_vars(const Plan& plan) {
   std::vector<unsigned> vars;
   for (int t : plan.witness_tensors()) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);

@@ -33,6 +33,18 @@ struct ClaimRouting {
 };
 ClaimRouting route_claims(const Plan& plan);
 
+// Turns the claims a lookup argument returns into tensor claims (columns) and witness-commitment
+// claims (the table's multiplicity column). `decls` are plan.lookups indices of table `table`.
+void collect_lookup_claims(const Plan& plan, const ClaimRouting& routing, size_t table, const std::vector<size_t>& decls,
+                           std::vector<lookup::EvalClaim>& lookup_claims, std::vector<layers::TensorClaim>& claims,
+                           std::vector<pcs::Claim>& witness_claims);
+
+// Moves each tensor claim to the commitment that holds the tensor; returns the rest (claims on
+// public tensors, which only the verifier evaluates).
+std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routing, std::vector<layers::TensorClaim>& claims,
+                                                     std::vector<pcs::Claim>& witness_claims,
+                                                     std::vector<pcs::Claim>& weight_claims);
+
 // The PCS layouts both sides derive from the plan (sizes in variables, in commitment order).
 std::vector<unsigned> witness_poly_vars(const Plan& plan);
 std::vector<unsigned> weight_poly_vars(const Plan& plan);

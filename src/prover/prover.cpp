@@ -1,5 +1,7 @@
 #include "prover/prover.hpp"
 
+#include <chrono>
+
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
 
@@ -37,10 +39,19 @@ Keys setup(layers::IntGraph graph, const pcs::PcsParams& params) {
 }
 
 ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>& inputs) {
+  ProveResult result;
+  auto phase_start = std::chrono::steady_clock::now();
+  auto end_phase = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    result.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
   const circuit::Plan plan = circuit::make_plan(pk.graph);
-  const circuit::Witness witness = circuit::make_witness(plan, inputs);
   const circuit::ClaimRouting routing = circuit::route_claims(plan);
   const auto by_table = circuit::lookups_by_table(plan);
+  end_phase("plan");
+  const circuit::Witness witness = circuit::make_witness(plan, inputs);
+  end_phase("witness (integer inference)");
 
   // Weights: recommitted from the proving key (deterministic in non-hiding mode), and checked
   // against the key's root so a corrupted key fails here rather than in verification.
@@ -48,6 +59,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   if (weights_commitment.root != pk.weights_root) {
     throw Error("the proving key's weights do not match its weights commitment");
   }
+  end_phase("weights recommit");
 
   // Witness tables, multiplicities, commitment.
   const std::vector<int> witness_tensors = plan.witness_tensors();
@@ -79,13 +91,14 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   for (size_t k = 0; k < plan.tables.size(); ++k) {
     multiplicities.push_back(lookup::compute_multiplicities(tables[k], columns[k]));
   }
+  end_phase("witness tables, multiplicities");
   std::vector<std::vector<Fp>> committed = witness_tables;
   for (auto& m : multiplicities) committed.push_back(m);
   auto [witness_commitment, witness_data] = pcs::commit(committed, pk.pcs_params);
   committed.clear();
   committed.shrink_to_fit();
+  end_phase("witness commit");
 
-  ProveResult result;
   io::Proof& proof = result.proof;
   proof.architecture_hash = io::architecture_hash(
       [&] {
@@ -108,33 +121,23 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   // Lookups: one LogUp-GKR argument per table.
   for (size_t k = 0; k < plan.tables.size(); ++k) {
     auto lookup_result = lookup::prove(tables[k], columns[k], multiplicities[k], transcript);
-    for (auto& c : lookup_result.claims) {
-      if (c.kind == lookup::ClaimKind::kMultiplicity) {
-        witness_claims.push_back({routing.num_witness_tensors + k, c.point, c.value});
-      } else {
-        const auto& cols = plan.lookups[by_table[k][c.column]].columns;
-        claims.push_back({cols[c.kind == lookup::ClaimKind::kInput ? 0 : 1], c.point, c.value});
-      }
-    }
+    circuit::collect_lookup_claims(plan, routing, k, by_table[k], lookup_result.claims, claims, witness_claims);
     proof.lookups.push_back(std::move(lookup_result.proof));
   }
+  end_phase("lookups");
 
   // Layers, from the output back to the input.
   circuit::ProverSession session(plan, witness, transcript);
   proof.nodes.resize(plan.graph.nodes.size());
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) proof.nodes[n] = session.prove_node(n, claims);
+  end_phase("layers");
 
   // Route every claim; public tensors need nothing from the prover.
   std::vector<pcs::Claim> weight_claims;
-  for (auto& c : claims) {
-    if (routing.witness_index[c.tensor] >= 0) {
-      witness_claims.push_back({static_cast<size_t>(routing.witness_index[c.tensor]), std::move(c.point), c.value});
-    } else if (routing.weight_index[c.tensor] >= 0) {
-      weight_claims.push_back({static_cast<size_t>(routing.weight_index[c.tensor]), std::move(c.point), c.value});
-    }
-  }
+  circuit::route_to_commitments(routing, claims, witness_claims, weight_claims);
   proof.witness_opening = pcs::open(*witness_data, witness_claims, transcript);
   proof.weights_opening = pcs::open(*weights_data, weight_claims, transcript);
+  end_phase("openings");
   return result;
 }
 

@@ -4,6 +4,8 @@
 //   prove: run the integer graph, commit the witness (every intermediate tensor, aux columns,
 //          lookup multiplicities), prove all lookups, prove every layer from the output back to
 //          the input, and open each commitment once at all the points the claims need.
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "io/formats.hpp"
@@ -23,6 +25,8 @@ Keys setup(layers::IntGraph graph, const pcs::PcsParams& params = default_pcs_pa
 struct ProveResult {
   io::Proof proof;
   std::vector<layers::IntTensor> outputs;  // the proven (quantized) outputs
+  // Wall-clock seconds per prover phase, in execution order, for `zkinfer bench --profile`.
+  std::vector<std::pair<std::string, double>> phase_seconds;
 };
 // `inputs`: quantized inputs in graph.inputs order.
 ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>& inputs);

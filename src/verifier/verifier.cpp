@@ -56,31 +56,17 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
     } catch (const VerifyError& e) {
       throw VerifyError("lookup argument for table " + plan.tables[k].key + ": " + e.what());
     }
-    for (auto& c : lookup_claims) {
-      if (c.kind == lookup::ClaimKind::kMultiplicity) {
-        witness_claims.push_back({routing.num_witness_tensors + k, c.point, c.value});
-      } else {
-        const auto& cols = plan.lookups[by_table[k].at(c.column)].columns;
-        claims.push_back({cols[c.kind == lookup::ClaimKind::kInput ? 0 : 1], c.point, c.value});
-      }
-    }
+    circuit::collect_lookup_claims(plan, routing, k, by_table[k], lookup_claims, claims, witness_claims);
   }
 
   circuit::VerifierSession session(plan, transcript);
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) session.verify_node(n, proof.nodes[n], claims);
 
   std::vector<pcs::Claim> weight_claims;
-  for (auto& c : claims) {
-    if (routing.witness_index[c.tensor] >= 0) {
-      witness_claims.push_back({static_cast<size_t>(routing.witness_index[c.tensor]), std::move(c.point), c.value});
-    } else if (routing.weight_index[c.tensor] >= 0) {
-      weight_claims.push_back({static_cast<size_t>(routing.weight_index[c.tensor]), std::move(c.point), c.value});
-    } else if (public_value[c.tensor]) {
-      if (layers::evaluate_tensor(*public_value[c.tensor], c.point) != c.value) {
-        throw VerifyError("a claim on the public tensor '" + plan.names[c.tensor] + "' is false");
-      }
-    } else {
-      throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
+  for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims)) {
+    if (!public_value[c.tensor]) throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
+    if (layers::evaluate_tensor(*public_value[c.tensor], c.point) != c.value) {
+      throw VerifyError("a claim on the public tensor '" + plan.names[c.tensor] + "' is false");
     }
   }
 
