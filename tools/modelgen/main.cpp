@@ -17,6 +17,7 @@ kinds:
   mlp                Gemm+Relu layers            --sizes 784,256,128,10  [--matmul]
   lenet5             MNIST 1x1x28x28             [--pool max|avg]
   vgg11, vgg16       CIFAR-10 1x3x32x32          [--no-bn] [--fc 512,512 | --fc none] [--pool max|avg]
+                                                 [--channel-div 1|2|4|8|...] (conv widths / N)
   tiny-transformer   one pre-LN block            [--width 64] [--heads 4] [--seq 16] [--ff 4*width]
   gpt                GPT-2 style decoder         [--layers 2] [--heads 4] [--width 64] [--context 32]
                                                  [--vocab 512] [--ff 4*width] [--mask add|where] [--tie-embeddings]
@@ -97,6 +98,7 @@ int run(int argc, char** argv) {
     }
     else if (a == "--no-bn") spec.batch_norm = false;
     else if (a == "--fc") spec.vgg_fc = parse_list(a, value());
+    else if (a == "--channel-div") spec.vgg_channel_div = parse_int(a, value());
     else if (a == "--width") spec.width = parse_int(a, value());
     else if (a == "--heads") spec.heads = parse_int(a, value());
     else if (a == "--seq") spec.seq = parse_int(a, value());

@@ -445,6 +445,9 @@ Model vgg(const Spec& spec) {
   static const std::vector<int64_t> cfg16{64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
   const auto& cfg = spec.kind == Kind::kVgg11 ? cfg11 : cfg16;
   for (int64_t w : spec.vgg_fc) check_positive(w, "vgg classifier width");
+  check_positive(spec.vgg_channel_div, "vgg channel divisor");
+  if (64 % spec.vgg_channel_div != 0)
+    throw Error("modelgen: vgg channel divisor must divide 64, got " + std::to_string(spec.vgg_channel_div));
   Builder b(spec);
   const int64_t n = b.batch();
   b.input("input", onnx::TensorProto::FLOAT, {n, 3, 32, 32});
@@ -457,6 +460,7 @@ Model vgg(const Spec& spec) {
       ++idx;
       continue;
     }
+    v /= spec.vgg_channel_div;
     x = conv(b, "/features/" + key(idx), key(idx), x, c, v, 3, 1);
     ++idx;
     if (spec.batch_norm) {

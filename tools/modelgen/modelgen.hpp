@@ -37,6 +37,9 @@ struct Spec {
   // vgg
   bool batch_norm = true;
   std::vector<int64_t> vgg_fc{512, 512};  // hidden classifier widths; {} gives 512 -> 10
+  // Every conv width divided by this (64..512 -> 8..64 at 8): the same topology at a size that
+  // proves in a unit test. The classifier input follows the last conv width.
+  int64_t vgg_channel_div = 1;
 
   // tiny-transformer and gpt
   int64_t width = 64;
