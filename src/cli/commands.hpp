@@ -8,5 +8,6 @@ namespace zk::cli {
 
 void add_run_command(CLI::App& app);
 void add_proof_commands(CLI::App& app);
+void add_bench_command(CLI::App& app);
 
 }  // namespace zk::cli
