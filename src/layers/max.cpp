@@ -6,7 +6,7 @@
 //   reduce_max: max over `axes` (keepdims 0/1); GlobalMaxPool is reduce_max over {2, 3}.
 //
 // Proofs. y = max_i x_i needs y ≥ x_i for every candidate and y = x_i for one of them. The first
-// is a range check of the gaps D_i = y − x_i ≥ 0 (committed 16-bit limbs, range_check.hpp). For the
+// is a range check of the gaps D_i = y − x_i ≥ 0 (committed limbs, range_check.hpp). For the
 // second:
 //   max / min (2 candidates): the product argument D_a·D_b = 0, a degree-3 zero-check
 //     sum_b eq(r, b)·D_a(b)·D_b(b) = 0 at the driver's point r; no extra column. Then, at the
@@ -26,8 +26,8 @@
 //     along the reduced axes); for maxpool x is read through the window map, so a second sumcheck
 //     over the input's spatial variables evaluates the gathered input with the public window
 //     weights (proof_util.hpp window_weights), which the verifier evaluates per dimension.
-//   MaxPool's out-of-input taps take the public value V = −2^(16n−1) (n = the number of gap limbs,
-//     chosen with 2^(16n−1) > the input bound B). Their gap y − V stays in the limbs' range, and
+//   MaxPool's out-of-input taps take the public value V = −2^(Wn−1) (n = the number of gap limbs,
+//     chosen with 2^(Wn−1) > the input bound B). Their gap y − V stays in the limbs' range, and
 //     selecting one would force y = V < −B ≤ every real candidate, making some real gap negative,
 //     which the range check refuses: padded cells can never be the maximum.
 #include <set>
@@ -382,7 +382,7 @@ Shape candidates_shape(const Shape& x, const Pool2D& g) { return {x[0], x[1], g.
 Window1D rows(const Shape& x, const Pool2D& g) { return {g.oh, g.kh, g.sh, g.pt, g.dh, x[2]}; }
 Window1D cols(const Shape& x, const Pool2D& g) { return {g.ow, g.kw, g.sw, g.pl, g.dw, x[3]}; }
 
-// Gap limbs are all 16 bits wide: n limbs with 2^(16n−1) > B, so that V = −2^(16n−1) follows
+// Gap limbs are all W bits wide (kMaxLimbBits): n limbs with 2^(Wn−1) > B, so that V = −2^(Wn−1) follows
 // from the aux count alone (the witness does not see B).
 unsigned pool_gap_bits(const IntNode& node, const IntGraph& g) {
   const Wide b = bound_of(g, node.inputs[0]);

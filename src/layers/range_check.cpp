@@ -15,7 +15,7 @@ unsigned bits_for(__int128 v) {
 }
 
 std::vector<unsigned> limb_widths(unsigned bits) {
-  // 63 bits would let sum 2^(16 j) L_j reach p; no layer needs that much.
+  // 63 bits would let sum 2^(W j) L_j reach p; no layer needs that much.
   if (bits > 62) throw Error("range check of " + std::to_string(bits) + " bits is too wide to be sound");
   std::vector<unsigned> w;
   for (unsigned done = 0; done < bits; done += kMaxLimbBits) w.push_back(std::min(kMaxLimbBits, bits - done));
@@ -105,6 +105,62 @@ Fp2 open_limbs(VerifierContext& ctx, const Limbs& limbs, const std::vector<Fp2>&
     shift += limbs.widths[j];
   }
   return total;
+}
+
+Bounded bounded_layout(int64_t lo, int64_t hi, bool two_sided) {
+  if (hi < lo) throw Error("bounded column: empty range");
+  Bounded b;
+  b.lo = lo;
+  b.hi = hi;
+  const __int128 span = __int128(hi) - lo;
+  b.wide = span >= (__int128(1) << kMaxLimbBits);
+  if (b.wide) {
+    b.bits = bits_for(span);
+    b.upper = two_sided && (__int128(1) << b.bits) - 1 > span;
+  }
+  return b;
+}
+
+size_t bounded_limb_count(const Bounded& b) { return b.wide ? limb_count(b.bits) * (b.upper ? 2 : 1) : 0; }
+
+void plan_bounded(PlanBuilder& builder, const std::string& name, int column, const Shape& shape, Bounded& b) {
+  if (!b.wide) {
+    builder.add_lookup(interval_table(b.lo, b.hi), {column});
+    return;
+  }
+  b.low = plan_limbs(builder, name + "-lo", shape, b.bits);
+  if (b.upper) b.high = plan_limbs(builder, "hi-" + name, shape, b.bits);
+}
+
+void take_bounded(std::span<const int> aux, size_t& cursor, Bounded& b) {
+  if (!b.wide) return;
+  b.low = take_limbs(aux, cursor, b.bits);
+  if (b.upper) b.high = take_limbs(aux, cursor, b.bits);
+}
+
+void fill_bounded(const Bounded& b, const IntTensor& column, std::span<IntTensor> aux, size_t& cursor) {
+  if (!b.wide) return;
+  IntTensor low(column.shape), high(column.shape);
+  for (size_t i = 0; i < column.data.size(); ++i) {
+    low.data[i] = column.data[i] - b.lo;
+    high.data[i] = b.hi - column.data[i];
+  }
+  fill_limbs(low, limb_count(b.bits), aux, cursor);
+  if (b.upper) fill_limbs(high, limb_count(b.bits), aux, cursor);
+}
+
+void open_bounded(ProverContext& ctx, const Bounded& b, const std::vector<Fp2>& point) {
+  if (!b.wide) return;
+  open_limbs(ctx, b.low, point);
+  if (b.upper) open_limbs(ctx, b.high, point);
+}
+
+void check_bounded(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2>& point, Fp2 value, Fp2 sel) {
+  if (!b.wide) return;
+  if (open_limbs(ctx, b.low, point) != value - Fp2::from_signed(b.lo) * sel)
+    throw VerifyError("a bounded column minus its lower bound does not match its range limbs");
+  if (b.upper && open_limbs(ctx, b.high, point) != Fp2::from_signed(b.hi) * sel - value)
+    throw VerifyError("the upper bound minus a bounded column does not match its range limbs");
 }
 
 }  // namespace zk::layers

@@ -4,7 +4,7 @@
 //
 // Soundness over F_p. A lookup into range_table(b) shows that a field element IS an integer in
 // [0, 2^b) (its canonical representative), not merely congruent to one. A value too wide for one
-// table is committed as limbs, v = sum_j 2^(16 j) L_j with L_j in range_table(w_j) (w_j <= 16, the
+// table is committed as limbs, v = sum_j 2^(W j) L_j with L_j in range_table(w_j) (w_j <= W, the
 // top limb narrower), and v itself is never committed: it is virtual, its MLE is the same
 // combination of the limbs' MLEs, so "v is an integer in [0, 2^bits)" holds with no further check
 // (bits = sum w_j < 64 keeps the combination below p). A layer that relates v to other tensors
@@ -22,17 +22,22 @@
 
 namespace zk::layers {
 
-inline constexpr unsigned kMaxLimbBits = 16;
+// W, the limb width. Range tables hold 2^W entries and each costs a lookup argument and a
+// multiplicity column of that size. At 16 bits the tables (2^16 each, several per model) dominated
+// the witness commitment of LeNet/VGG-CIFAR-size models; at 8 bits the tables are negligible and
+// the extra limb columns are small beside the activations. (Measured: LeNet-5 proof 224 KB with
+// 10 lookup arguments at W = 16, 199 KB with 7 at W = 8.)
+inline constexpr unsigned kMaxLimbBits = 8;
 
 // The number of bits needed for the integers [0, v]: the smallest b with v < 2^b (v >= 0).
 unsigned bits_for(__int128 v);
-// Limb widths for a value of `bits` bits: 16-bit limbs, low first, the top one narrower.
+// Limb widths for a value of `bits` bits: W-bit limbs, low first, the top one narrower.
 std::vector<unsigned> limb_widths(unsigned bits);
 
 // Table of the integers lo..hi (hi - lo < 2^16), key "interval[lo,hi]".
 LookupTable interval_table(int64_t lo, int64_t hi);
 
-// A non-negative virtual column v = sum_j 2^(16 j) L_j, proven to lie in [0, 2^bits).
+// A non-negative virtual column v = sum_j 2^(W j) L_j, proven to lie in [0, 2^bits).
 // bits = 0 declares nothing: v is the zero column.
 struct Limbs {
   std::vector<int> ids;  // aux tensor ids, low limb first
@@ -46,7 +51,7 @@ Limbs plan_limbs(PlanBuilder& builder, const std::string& name, const Shape& sha
 Limbs take_limbs(std::span<const int> aux, size_t& cursor, unsigned bits);
 // The number of limbs plan_limbs declares for `bits`.
 size_t limb_count(unsigned bits);
-// Witness time: writes `count` 16-bit limbs of v into aux[cursor...] and advances cursor. It takes a
+// Witness time: writes `count` W-bit limbs of v into aux[cursor...] and advances cursor. It takes a
 // count, not a bit width, because a witness function does not see static bounds: it recovers what
 // it needs from the node's attributes and the number of aux tensors it was given. The split is the
 // same as plan_limbs' for any honest v (the top limb is narrower only in its range table). A
@@ -59,5 +64,27 @@ std::vector<Fp> limbs_table(ProverContext& ctx, const Limbs& limbs, unsigned num
 Fp2 open_limbs(ProverContext& ctx, const Limbs& limbs, const std::vector<Fp2>& point);
 // The verifier's side of open_limbs: reads the same values and leaves the same claims.
 Fp2 open_limbs(VerifierContext& ctx, const Limbs& limbs, const std::vector<Fp2>& point);
+
+// A committed column c proven to lie in [lo, hi] (two-sided), or in [lo, lo + 2^bits) with
+// bits = bits_for(hi − lo) (one-sided: enough where an exact relation elsewhere pins c down and the
+// range only has to keep that relation from wrapping mod p). A narrow range (hi − lo < 2^kMaxLimbBits) is
+// the interval table on c itself; a wide one is limbs of c − lo and, two-sided, of hi − c, which
+// the verifier ties to c~ at a random point (a linear identity, so one point suffices).
+struct Bounded {
+  int64_t lo = 0, hi = 0;
+  bool wide = false, upper = false;
+  unsigned bits = 0;
+  Limbs low, high;
+};
+Bounded bounded_layout(int64_t lo, int64_t hi, bool two_sided);
+size_t bounded_limb_count(const Bounded& b);
+void plan_bounded(PlanBuilder& builder, const std::string& name, int column, const Shape& shape, Bounded& b);
+void take_bounded(std::span<const int> aux, size_t& cursor, Bounded& b);
+void fill_bounded(const Bounded& b, const IntTensor& column, std::span<IntTensor> aux, size_t& cursor);
+// Prover: sends the limbs at `point` (nothing when narrow).
+void open_bounded(ProverContext& ctx, const Bounded& b, const std::vector<Fp2>& point);
+// Verifier: reads them and checks them against c~(point) = value; sel = the real-entry selector
+// of c's shape at the point (lo and hi are constants of an element-wise relation).
+void check_bounded(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2>& point, Fp2 value, Fp2 sel);
 
 }  // namespace zk::layers

@@ -18,7 +18,7 @@
 //             and per real entry
 //               m·x + h = 2^k·(y + u·τ(y)) + r,   τ(y) = (2y − lo − hi) / (hi − lo),
 //               u·(y − lo)·(hi − y) = 0,          0 ≤ u < 2^b_u,   lo ≤ y ≤ hi.
-// r and u are virtual columns over committed 16-bit limbs (range_check.hpp). y is range-checked by
+// r and u are virtual columns over committed limbs (range_check.hpp). y is range-checked by
 // the interval table [lo, hi] when hi − lo < 2^16 (always, for the quantizer's activation ranges;
 // one table shared by every rescale with the same range), and otherwise by limbs of y − lo and
 // hi − y (the second omitted when lo + 2^b − 1 = hi). The check uses lo and hi, not the tighter
