@@ -1,7 +1,11 @@
 #pragma once
-// Little-endian byte writer/reader for every zkinfer file format. The reader checks each length
-// against the bytes that remain before allocating anything, so a hostile length field fails with
-// a one-line error instead of a huge allocation or an out-of-bounds read.
+// Little-endian byte writer/reader for every zkinfer file format and for the proof pieces those
+// files embed (pcs openings and commitments, sumcheck and lookup proofs). The reader checks each
+// length against the bytes that remain before allocating anything, so a hostile length field fails
+// with a one-line error instead of a huge allocation or an out-of-bounds read. Header-only and
+// depending only on src/common and src/field, so the lower layers include it without linking zk_io.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -63,6 +67,13 @@ class ByteReader {
     auto s = data_.subspan(pos_, n);
     pos_ += n;
     return s;
+  }
+  template <size_t N>
+  std::array<uint8_t, N> array() {
+    std::array<uint8_t, N> out;
+    auto b = bytes(N);
+    std::copy(b.begin(), b.end(), out.begin());
+    return out;
   }
   uint8_t u8() { return bytes(1)[0]; }
   uint32_t u32() {

@@ -43,12 +43,7 @@ layers::IntTensor read_tensor(ByteReader& r) {
 }
 
 void write_digest(ByteWriter& w, const Digest& d) { w.bytes(d); }
-Digest read_digest(ByteReader& r) {
-  Digest d;
-  auto b = r.bytes(d.size());
-  std::copy(b.begin(), b.end(), d.begin());
-  return d;
-}
+Digest read_digest(ByteReader& r) { return r.array<std::tuple_size_v<Digest>>(); }
 
 void write_tensors(ByteWriter& w, const std::vector<layers::IntTensor>& ts) {
   w.count(ts.size());

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "io/bytes.hpp"
 #include "lookup/layer_prover.hpp"
 #include "poly/multilinear.hpp"
 
@@ -277,37 +278,6 @@ ProveResult prove_impl(const Table& table, std::span<const Column> columns, std:
   return result;
 }
 
-// ---- wire format ----
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
-}
-void put_fp2(std::vector<uint8_t>& out, Fp2 v) {
-  for (uint64_t x : {v.c0().value(), v.c1().value()}) {
-    for (int i = 0; i < 8; ++i) out.push_back(uint8_t(x >> (8 * i)));
-  }
-}
-void need(std::span<const uint8_t> in, size_t offset, size_t bytes, const char* what) {
-  if (offset > in.size() || in.size() - offset < bytes) {
-    throw Error(std::string("lookup proof: truncated input while reading ") + what);
-  }
-}
-uint32_t get_u32(std::span<const uint8_t> in, size_t& offset, const char* what) {
-  need(in, offset, 4, what);
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t(in[offset + i]) << (8 * i);
-  offset += 4;
-  return v;
-}
-Fp2 get_fp2(std::span<const uint8_t> in, size_t& offset, const char* what) {
-  need(in, offset, 16, what);
-  uint64_t c[2] = {0, 0};
-  for (int k = 0; k < 2; ++k) {
-    for (int i = 0; i < 8; ++i) c[k] |= uint64_t(in[offset + 8 * k + i]) << (8 * i);
-  }
-  offset += 16;
-  return {Fp::from_canonical(c[0]), Fp::from_canonical(c[1])};
-}
-
 }  // namespace
 
 Table Table::range(unsigned bits) {
@@ -526,46 +496,44 @@ std::vector<EvalClaim> verify(const Table& table, std::span<const std::vector<in
 
 // ---- serialization ----
 
-void LookupProof::write(std::vector<uint8_t>& out) const {
-  put_fp2(out, root_denominator);
-  put_u32(out, uint32_t(layers.size()));
+void LookupProof::write(io::ByteWriter& w) const {
+  w.fp2(root_denominator);
+  w.u32(uint32_t(layers.size()));
   for (const auto& l : layers) {
-    l.sumcheck.write(out);
-    for (Fp2 v : l.children) put_fp2(out, v);
+    l.sumcheck.write(w);
+    for (Fp2 v : l.children) w.fp2(v);
   }
-  put_u32(out, uint32_t(leaf_values.size()));
-  for (Fp2 v : leaf_values) put_fp2(out, v);
+  w.u32(uint32_t(leaf_values.size()));
+  for (Fp2 v : leaf_values) w.fp2(v);
 }
 
-LookupProof LookupProof::read(std::span<const uint8_t> in, size_t& offset) {
+LookupProof LookupProof::read(io::ByteReader& r) {
   LookupProof p;
-  p.root_denominator = get_fp2(in, offset, "root denominator");
-  const uint32_t layers = get_u32(in, offset, "layer count");
+  p.root_denominator = r.fp2();
+  const uint32_t layers = r.u32();
   if (layers > 64) throw Error("lookup proof: " + std::to_string(layers) + " layers (at most 64)");
   p.layers.reserve(layers);
   for (uint32_t k = 0; k < layers; ++k) {
     LayerProof l;
-    l.sumcheck = sumcheck::Proof::read(in, offset);
-    for (auto& v : l.children) v = get_fp2(in, offset, "layer children");
+    l.sumcheck = sumcheck::Proof::read(r);
+    for (auto& v : l.children) v = r.fp2();
     p.layers.push_back(std::move(l));
   }
-  const uint32_t leaves = get_u32(in, offset, "leaf value count");
-  need(in, offset, size_t(leaves) * 16, "leaf values");
-  p.leaf_values.resize(leaves);
-  for (auto& v : p.leaf_values) v = get_fp2(in, offset, "leaf value");
+  p.leaf_values.resize(r.count(16));
+  for (auto& v : p.leaf_values) v = r.fp2();
   return p;
 }
 
 std::vector<uint8_t> LookupProof::to_bytes() const {
-  std::vector<uint8_t> out;
-  write(out);
-  return out;
+  io::ByteWriter w;
+  write(w);
+  return w.take();
 }
 
 LookupProof LookupProof::from_bytes(std::span<const uint8_t> in) {
-  size_t offset = 0;
-  LookupProof p = read(in, offset);
-  if (offset != in.size()) throw Error("lookup proof: " + std::to_string(in.size() - offset) + " trailing bytes");
+  io::ByteReader r(in, "lookup proof");
+  LookupProof p = read(r);
+  r.expect_end();
   return p;
 }
 

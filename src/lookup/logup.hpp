@@ -73,10 +73,10 @@ struct LookupProof {
 
   // Little-endian: Fp2 = two canonical u64; u32 layer count (<= 64), then per layer the sumcheck
   // proof (sumcheck::Proof::write) and 4 Fp2; u32 leaf value count, leaf values.
-  void write(std::vector<uint8_t>& out) const;
+  void write(io::ByteWriter& w) const;
   // Truncated, oversized or non-canonical input throws zk::Error (allocations are bounded by the
   // bytes present).
-  static LookupProof read(std::span<const uint8_t> in, size_t& offset);
+  static LookupProof read(io::ByteReader& r);
   std::vector<uint8_t> to_bytes() const;
   static LookupProof from_bytes(std::span<const uint8_t> in);  // trailing bytes are an error
 };

@@ -1,8 +1,8 @@
 // Byte formats of commitments and opening proofs. Every count is checked against the bytes that
 // remain before anything is allocated, so hostile lengths fail fast instead of allocating.
-#include <cstring>
 #include <string>
 
+#include "io/bytes.hpp"
 #include "pcs/pcs.hpp"
 
 namespace zk::pcs {
@@ -12,91 +12,15 @@ namespace {
 constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 1};
 constexpr std::array<uint8_t, 8> kCommitmentMagic = {'Z', 'K', 'P', 'C', 'S', 'C', 'M', 1};
 
-class Writer {
- public:
-  void bytes(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
-  void u8(uint8_t v) { out_.push_back(v); }
-  void u32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(uint8_t(v >> (8 * i)));
-  }
-  void u64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(uint8_t(v >> (8 * i)));
-  }
-  void count(size_t n) {
-    if (n > 0xFFFFFFFFull) throw Error("pcs serialize: list too long");
-    u32(static_cast<uint32_t>(n));
-  }
-  void fp(Fp v) { u64(v.value()); }
-  void fp2(Fp2 v) {
-    fp(v.c0());
-    fp(v.c1());
-  }
-  std::vector<uint8_t> take() { return std::move(out_); }
-
- private:
-  std::vector<uint8_t> out_;
-};
-
-class Reader {
- public:
-  Reader(std::span<const uint8_t> data, const char* what) : data_(data), what_(what) {}
-  std::span<const uint8_t> bytes(size_t n) {
-    if (n > data_.size() - pos_) fail("truncated");
-    auto s = data_.subspan(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  uint8_t u8() { return bytes(1)[0]; }
-  uint32_t u32() {
-    auto b = bytes(4);
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t(b[i]) << (8 * i);
-    return v;
-  }
-  uint64_t u64() {
-    auto b = bytes(8);
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t(b[i]) << (8 * i);
-    return v;
-  }
-  // A list length, refused unless that many elements of element_size bytes can still follow.
-  size_t count(size_t element_size) {
-    const size_t n = u32();
-    if (n > (data_.size() - pos_) / element_size) fail("list length exceeds the remaining input");
-    return n;
-  }
-  Fp fp() { return Fp::from_canonical(u64()); }
-  Fp2 fp2() {
-    Fp a = fp();
-    return Fp2(a, fp());
-  }
-  template <size_t N>
-  std::array<uint8_t, N> array() {
-    std::array<uint8_t, N> out;
-    auto b = bytes(N);
-    std::memcpy(out.data(), b.data(), N);
-    return out;
-  }
-  void magic(const std::array<uint8_t, 8>& expected) {
-    if (array<8>() != expected) fail("bad magic or version");
-  }
-  void finish() {
-    if (pos_ != data_.size()) fail("trailing bytes");
-  }
-  [[noreturn]] void fail(const std::string& why) const {
-    throw Error(std::string(what_) + ": " + why + " at byte " + std::to_string(pos_));
-  }
-
- private:
-  std::span<const uint8_t> data_;
-  size_t pos_ = 0;
-  const char* what_;
-};
+// The magic's last byte is the format version: a mismatch in either is one error.
+void expect_magic(io::ByteReader& r, const std::array<uint8_t, 8>& expected) {
+  if (r.array<8>() != expected) r.fail("has bad magic bytes or version");
+}
 
 }  // namespace
 
 std::vector<uint8_t> serialize(const OpeningProof& proof) {
-  Writer w;
+  io::ByteWriter w;
   w.bytes(kProofMagic);
   w.u8(proof.mask_value.has_value());
   if (proof.mask_value) w.fp2(*proof.mask_value);
@@ -127,11 +51,11 @@ std::vector<uint8_t> serialize(const OpeningProof& proof) {
 }
 
 OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
-  Reader r(bytes, "pcs opening proof");
-  r.magic(kProofMagic);
+  io::ByteReader r(bytes, "pcs opening proof");
+  expect_magic(r, kProofMagic);
   OpeningProof proof;
   const uint8_t has_mask = r.u8();
-  if (has_mask > 1) r.fail("bad mask flag");
+  if (has_mask > 1) r.fail("has an invalid mask flag");
   if (has_mask) proof.mask_value = r.fp2();
   proof.sumcheck.resize(r.count(48));
   for (auto& g : proof.sumcheck) {
@@ -157,12 +81,12 @@ OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
     mp.salts.resize(r.count(32));
     for (Salt& s : mp.salts) s = r.array<32>();
   }
-  r.finish();
+  r.expect_end();
   return proof;
 }
 
 std::vector<uint8_t> serialize(const Commitment& c) {
-  Writer w;
+  io::ByteWriter w;
   w.bytes(kCommitmentMagic);
   w.bytes(c.root);
   const PcsParams& p = c.params;
@@ -178,8 +102,8 @@ std::vector<uint8_t> serialize(const Commitment& c) {
 }
 
 Commitment deserialize_commitment(std::span<const uint8_t> bytes) {
-  Reader r(bytes, "pcs commitment");
-  r.magic(kCommitmentMagic);
+  io::ByteReader r(bytes, "pcs commitment");
+  expect_magic(r, kCommitmentMagic);
   Commitment c;
   c.root = r.array<32>();
   PcsParams& p = c.params;
@@ -189,12 +113,12 @@ Commitment deserialize_commitment(std::span<const uint8_t> bytes) {
   p.pow_bits = r.u32();
   p.final_log_size = r.u32();
   const uint8_t hiding = r.u8();
-  if (hiding > 1) r.fail("bad hiding flag");
+  if (hiding > 1) r.fail("has an invalid hiding flag");
   p.hiding = hiding;
   p.validate();
   std::vector<unsigned> num_vars(r.count(1));
   for (unsigned& v : num_vars) v = r.u8();
-  r.finish();
+  r.expect_end();
   // The layout is not stored: recomputing it is the check that it is well formed.
   c.layout = Layout::compute(num_vars, p);
   return c;

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "io/bytes.hpp"
 #include "poly/univariate.hpp"
 #include "sumcheck/round_engine.hpp"
-#include "sumcheck/wire.hpp"
 
 namespace zk::sumcheck {
 
@@ -130,41 +130,41 @@ void check_final(const Claim& claim, std::span<const Fp2> table_evaluations, std
   }
 }
 
-void Proof::write(std::vector<uint8_t>& out) const {
+void Proof::write(io::ByteWriter& w) const {
   const size_t d = rounds.empty() ? 0 : rounds[0].size();
   for (const auto& h : rounds) {
     if (h.size() != d) throw Error("sumcheck proof: rounds of different lengths");
   }
-  wire::put_u32(out, uint32_t(rounds.size()));
-  wire::put_u32(out, uint32_t(d));
+  w.u32(uint32_t(rounds.size()));
+  w.u32(uint32_t(d));
   for (const auto& h : rounds) {
-    for (Fp2 v : h) wire::put_fp2(out, v);
+    for (Fp2 v : h) w.fp2(v);
   }
 }
 
-Proof Proof::read(std::span<const uint8_t> in, size_t& offset) {
-  const uint32_t n = wire::get_u32(in, offset, "sumcheck proof round count");
-  const uint32_t d = wire::get_u32(in, offset, "sumcheck proof degree");
+Proof Proof::read(io::ByteReader& r) {
+  const uint32_t n = r.u32();
+  const uint32_t d = r.u32();
   if (n > 64) throw Error("sumcheck proof: " + std::to_string(n) + " rounds (at most 64)");
   if (d > kMaxDegree || (n > 0 && d == 0)) throw Error("sumcheck proof: " + std::to_string(d) + " values per round");
   Proof p;
   p.rounds.assign(n, std::vector<Fp2>(d));
   for (auto& h : p.rounds) {
-    for (auto& v : h) v = wire::get_fp2(in, offset, "sumcheck proof round value");
+    for (auto& v : h) v = r.fp2();
   }
   return p;
 }
 
 std::vector<uint8_t> Proof::to_bytes() const {
-  std::vector<uint8_t> out;
-  write(out);
-  return out;
+  io::ByteWriter w;
+  write(w);
+  return w.take();
 }
 
 Proof Proof::from_bytes(std::span<const uint8_t> in) {
-  size_t offset = 0;
-  Proof p = read(in, offset);
-  if (offset != in.size()) throw Error("sumcheck proof: " + std::to_string(in.size() - offset) + " trailing bytes");
+  io::ByteReader r(in, "sumcheck proof");
+  Proof p = read(r);
+  r.expect_end();
   return p;
 }
 

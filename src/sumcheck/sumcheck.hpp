@@ -25,6 +25,11 @@
 #include "field/extension.hpp"
 #include "hash/transcript.hpp"
 
+namespace zk::io {
+class ByteWriter;  // io/bytes.hpp
+class ByteReader;
+}  // namespace zk::io
+
 namespace zk::sumcheck {
 
 inline constexpr unsigned kMaxDegree = 4;
@@ -71,10 +76,10 @@ struct Proof {
   std::vector<std::vector<Fp2>> rounds;
 
   // Little-endian: u32 round count, u32 values per round, then each value as two canonical u64.
-  void write(std::vector<uint8_t>& out) const;
-  // Reads one proof starting at `offset` and advances it. Truncated, oversized (more than 64 rounds
-  // or kMaxDegree values) or non-canonical input throws zk::Error.
-  static Proof read(std::span<const uint8_t> in, size_t& offset);
+  void write(io::ByteWriter& w) const;
+  // Reads one proof at the reader's position and advances it. Truncated, oversized (more than 64
+  // rounds or kMaxDegree values) or non-canonical input throws zk::Error.
+  static Proof read(io::ByteReader& r);
   std::vector<uint8_t> to_bytes() const;
   // Whole-buffer variant: trailing bytes are an error.
   static Proof from_bytes(std::span<const uint8_t> in);

@@ -4,8 +4,8 @@
 
 #include "common/error.hpp"
 #include "field/random.hpp"
+#include "io/bytes.hpp"
 #include "sumcheck/round_engine.hpp"
-#include "sumcheck/wire.hpp"
 
 namespace zk::sumcheck {
 
@@ -157,30 +157,30 @@ void check_final_zk(const ZkClaim& claim, std::span<const Fp2> table_evaluations
   }
 }
 
-void ZkProof::write(std::vector<uint8_t>& out) const {
-  wire::put_fp2(out, mask_sum);
-  Proof{rounds}.write(out);
-  wire::put_fp2(out, mask_evaluation);
+void ZkProof::write(io::ByteWriter& w) const {
+  w.fp2(mask_sum);
+  Proof{rounds}.write(w);
+  w.fp2(mask_evaluation);
 }
 
-ZkProof ZkProof::read(std::span<const uint8_t> in, size_t& offset) {
+ZkProof ZkProof::read(io::ByteReader& r) {
   ZkProof p;
-  p.mask_sum = wire::get_fp2(in, offset, "zk sumcheck mask sum");
-  p.rounds = Proof::read(in, offset).rounds;
-  p.mask_evaluation = wire::get_fp2(in, offset, "zk sumcheck mask evaluation");
+  p.mask_sum = r.fp2();
+  p.rounds = Proof::read(r).rounds;
+  p.mask_evaluation = r.fp2();
   return p;
 }
 
 std::vector<uint8_t> ZkProof::to_bytes() const {
-  std::vector<uint8_t> out;
-  write(out);
-  return out;
+  io::ByteWriter w;
+  write(w);
+  return w.take();
 }
 
 ZkProof ZkProof::from_bytes(std::span<const uint8_t> in) {
-  size_t offset = 0;
-  ZkProof p = read(in, offset);
-  if (offset != in.size()) throw Error("zk sumcheck proof: " + std::to_string(in.size() - offset) + " trailing bytes");
+  io::ByteReader r(in, "zk sumcheck proof");
+  ZkProof p = read(r);
+  r.expect_end();
   return p;
 }
 

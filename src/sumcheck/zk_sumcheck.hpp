@@ -63,8 +63,8 @@ struct ZkProof {
   Fp2 mask_evaluation;                     // g(r), to be opened against the mask commitment
 
   // mask_sum, the rounds in Proof's encoding, then mask_evaluation. Truncated input -> zk::Error.
-  void write(std::vector<uint8_t>& out) const;
-  static ZkProof read(std::span<const uint8_t> in, size_t& offset);
+  void write(io::ByteWriter& w) const;
+  static ZkProof read(io::ByteReader& r);
   std::vector<uint8_t> to_bytes() const;
   static ZkProof from_bytes(std::span<const uint8_t> in);
 };
