@@ -64,4 +64,79 @@ Fp2 window_valid(const Window1D& w, std::span<const Fp2> r_out, std::span<const 
   return total;
 }
 
+Grouping::Grouping(const Shape& x, const std::vector<bool>& reduced) : x_(x), keep_(x), reduced_(reduced) {
+  if (reduced.size() != x.size()) throw Error("Grouping: one flag per dimension expected");
+  for (size_t d = 0; d < x.size(); ++d)
+    if (reduced[d]) keep_[d] = 1;
+  const MleLayout lx = mle_layout(x), lk = mle_layout(keep_);
+  if (lx.num_vars > 31) throw Error("Grouping: tensor too large");
+  const size_t rank = x.size();
+  std::vector<unsigned> shift(rank), kshift(rank);
+  unsigned acc = 0, kacc = 0;
+  for (size_t d = rank; d-- > 0;) {
+    shift[d] = acc;
+    kshift[d] = kacc;
+    acc += lx.bits[d];
+    kacc += lk.bits[d];
+  }
+  const size_t size = size_t(1) << lx.num_vars;
+  group_.resize(size);
+  flags_.resize(size);
+  for (size_t b = 0; b < size; ++b) {
+    size_t k = 0;
+    bool real = true, zero = true;
+    for (size_t d = 0; d < rank; ++d) {
+      const size_t c = (b >> shift[d]) & ((size_t(1) << lx.bits[d]) - 1);
+      if (!reduced[d]) k |= c << kshift[d];
+      else {
+        real = real && c < static_cast<size_t>(x[d]);
+        zero = zero && c == 0;
+      }
+    }
+    group_[b] = static_cast<uint32_t>(k);
+    flags_[b] = static_cast<uint8_t>((real ? 1 : 0) | (zero ? 2 : 0));
+  }
+}
+
+namespace {
+template <class T>
+std::vector<T> spread_impl(const std::vector<uint32_t>& group, const std::vector<uint8_t>& flags,
+                           std::span<const T> t, uint8_t mask) {
+  std::vector<T> out(group.size());
+  for (size_t b = 0; b < out.size(); ++b)
+    if (flags[b] & mask) out[b] = t[group[b]];
+  return out;
+}
+}  // namespace
+
+std::vector<Fp> Grouping::spread(std::span<const Fp> t) const {
+  if (t.size() != (size_t(1) << mle_layout(keep_).num_vars)) throw Error("Grouping: group table of the wrong size");
+  return spread_impl(group_, flags_, t, 1);
+}
+std::vector<Fp2> Grouping::spread(std::span<const Fp2> t) const {
+  if (t.size() != (size_t(1) << mle_layout(keep_).num_vars)) throw Error("Grouping: group table of the wrong size");
+  return spread_impl(group_, flags_, t, 1);
+}
+std::vector<Fp2> Grouping::sum_weights(std::span<const Fp2> rk) const {
+  const auto eq = eq_table(rk);
+  return spread_impl(group_, flags_, std::span<const Fp2>(eq), 1);
+}
+std::vector<Fp2> Grouping::first_weights(std::span<const Fp2> rk) const {
+  const auto eq = eq_table(rk);
+  return spread_impl(group_, flags_, std::span<const Fp2>(eq), 2);
+}
+
+Grouping::At Grouping::at(std::span<const Fp2> x_point) const {
+  const BroadcastPoint bp = broadcast_point(keep_, x_, x_point);
+  At a;
+  a.keep_point = bp.point;
+  a.real = bp.factor;
+  a.first = Fp2::one();
+  const auto dims = split_point(mle_layout(x_), x_point);
+  for (size_t d = 0; d < x_.size(); ++d)
+    if (reduced_[d])
+      for (const Fp2& c : dims[d]) a.first *= Fp2::one() - c;
+  return a;
+}
+
 }  // namespace zk::layers

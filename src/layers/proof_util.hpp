@@ -30,4 +30,35 @@ std::vector<Fp2> window_weights(const Window1D& w, std::span<const Fp2> r_out, c
 // "this tap reads a real input cell" indicator.
 Fp2 window_valid(const Window1D& w, std::span<const Fp2> r_out, std::span<const Fp2> r_tap);
 
+// A tensor x whose `reduced` dimensions form groups (softmax rows, layer-norm groups), and the
+// per-group tensor of shape keep() (x's shape with those dimensions set to 1) broadcast back over
+// x. Per-group relations are proven by sumchecks over x's cube with weights that vanish outside a
+// group's real entries, so a cheating prover's padding never enters a group's sum.
+class Grouping {
+ public:
+  Grouping(const Shape& x, const std::vector<bool>& reduced);
+  const Shape& keep() const { return keep_; }
+  // The group tensor spread over x's cube: t[group(b)] where b's reduced coordinates are real,
+  // else 0 (the MLE of the broadcast tensor, as broadcast_point sees it).
+  std::vector<Fp> spread(std::span<const Fp> keep_table) const;
+  std::vector<Fp2> spread(std::span<const Fp2> keep_table) const;
+  // eq(rk, group(b)) where b's reduced coordinates are real (sums over a group), and where they
+  // are all zero (one term per group).
+  std::vector<Fp2> sum_weights(std::span<const Fp2> rk) const;
+  std::vector<Fp2> first_weights(std::span<const Fp2> rk) const;
+  // A point on x's cube seen from the groups: the point on the keep cube, the MLE at the point of
+  // "reduced coordinates are real" and of "reduced coordinates are zero".
+  struct At {
+    std::vector<Fp2> keep_point;
+    Fp2 real, first;
+  };
+  At at(std::span<const Fp2> x_point) const;
+
+ private:
+  Shape x_, keep_;
+  std::vector<bool> reduced_;
+  std::vector<uint32_t> group_;  // per index of x's cube: the index on the keep cube
+  std::vector<uint8_t> flags_;   // bit 0: reduced coordinates real; bit 1: all zero
+};
+
 }  // namespace zk::layers

@@ -7,7 +7,43 @@
 //   y_j = floor((e_j·2^t + floor(S/2)) / S)           (round half up of e_j/S at scale 2^t;
 //                                                      proven as q·S + r = n, 0 ≤ r < S)
 // Attributes: axis, table, out_bits t. Output bound 2^t (e_j ≤ S).
+//
+// Proof. B = the static bound of x, n = the row length, T*[d] = T[min(d, |T| − 1)] for d in
+// [0, 2B] (every gap m − x_j lies there). The prover commits, per row, the maximum m and the sum
+// s; per entry the one-hot selector S (range_table(1)), the gap D and e (the pair (D, e) looked
+// up in the public table {(d, T*[d])}), and limbs of R and R' (range_check.hpp). y is range
+// checked to [0, 2^t] (interval table, or limbs of y when that is wider than a limb). Per real
+// row k and real j:
+//   (1) D_j = m − x_j                          linear, checked at one random point
+//   (2) Σ_j S_j·(1 + γ·D_j) = 1                 one-hot selection of a zero gap (as max.cpp)
+//   (3) s = Σ_j e_j
+//   (4) 2^(t+1)·e_j + s = 2·s·y_j + R_j         the division, with floor(s/2) folded in:
+//                                               floor((N + floor(s/2))/s) = floor((2N + s)/(2s))
+//                                               for s ≥ 1 (for odd s no integer lies in between)
+//   (5) R_j + R'_j = 2s − 1                     so 0 ≤ R_j < 2s; linear, checked at one point
+// (2), (3) and (4) are one degree-3 sumcheck over x's cube at the driver's point r (γ and the
+// batching challenge α drawn after all commitments): (4) weighted by eq(r, ·) as a zero-check,
+// (2) and (3) weighted by W(b) = eq(r_k, row(b))·[b's axis coordinate is real] and, for the one
+// per-row term s, by W0(b) = eq(r_k, row(b))·[axis coordinate 0]; r_k is r without its axis
+// coordinates. The prover then sends every table at the sumcheck's end point ρ (m and s at ρ's
+// row point) and the verifier checks (1), (5) and y's range limbs there.
+//
+// Why it is sound (all values below are integers of magnitude < p, so F_p equalities hold in Z,
+// which the plan checks per node from B, n, |T| and t, refusing the node otherwise):
+//   D_j ∈ [0, 2B] (lookup), so by (1) D_j + x_j is one field element for the whole row; those
+//   integers lie in [−B, 3B], so they are one integer M and m = M. S_j ∈ {0, 1} and (2) give one
+//   selected j* with D_j* = 0 (Σ S_j·D_j < n·(2B + 1) < p): M = x_j* ≥ x_j for all j, M is the
+//   row maximum, and e_j = T*[M − x_j] by the lookup. (3): s is the integer Σ e_j ≥ T[0] ≥ 1.
+//   (5): R_j < 2s. (4) with 0 ≤ y ≤ 2^(t+1) holds in Z, so y_j = floor((2^(t+1)·e_j + s)/(2s)).
+// Padding: W and W0 vanish on padded axis coordinates, so padded entries of e, S, D never reach
+// a row's relation; (4) and (1) are identities over the whole cube, met by the honest zero
+// padding; constants carry the real-entry selector.
+#include "hash/sha256.hpp"
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
+#include "layers/range_check.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::layers {
 
@@ -66,8 +102,248 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
     }
 }
 
+
+// ---- proof ----
+
+int64_t axis_of(const IntNode& node, const Shape& x) {
+  return norm_axis(node, node.get("axis", -1), static_cast<int64_t>(x.size()));
+}
+
+// Everything the witness needs follows from the attributes and x's shape (it sees no bounds).
+struct Scheme {
+  int64_t axis = 0, n = 1, t = 0, tmax = 0;
+  Wide smax = 0;     // the largest row sum
+  unsigned r_bits = 0;
+  Bounded y;         // y ∈ [0, 2^t], one-sided: (4) pins y down, the range only stops wrapping
+};
+
+Scheme scheme_of(const IntNode& node, const Shape& x) {
+  Scheme s;
+  s.axis = axis_of(node, x);
+  s.n = x[s.axis];
+  s.t = node.get("out_bits");
+  for (int64_t v : node.vec("table")) s.tmax = std::max(s.tmax, v);
+  s.smax = Wide(s.n) * s.tmax;
+  s.r_bits = bits_for(2 * s.smax - 1);
+  s.y = bounded_layout(0, int64_t(1) << s.t, false);
+  return s;
+}
+
+Grouping grouping(const Scheme& s, const Shape& x) {
+  std::vector<bool> reduced(x.size(), false);
+  reduced[s.axis] = true;
+  return Grouping(x, reduced);
+}
+
+constexpr Wide kP = Wide(Fp::kModulus);
+constexpr int64_t kMaxExpTable = int64_t(1) << 22;
+
+void refuse(const IntNode& node, const std::string& why) {
+  throw Error(node.where() + ": " + why + " is too large for a sound softmax proof (a relation could wrap mod p)");
+}
+
+// The plan-time checks of the header's soundness argument.
+void check_bounds(const IntNode& node, const Scheme& s, int64_t bound) {
+  const Wide dmax = 2 * Wide(bound);
+  if (dmax + 1 > kMaxExpTable)
+    throw Error(node.where() + ": the exp table over gaps up to " + std::to_string(static_cast<int64_t>(dmax)) +
+                " would exceed 2^22 entries (input bound too large for a softmax proof)");
+  if (Wide(s.n) * (dmax + 1) >= kP) refuse(node, "the row length times the gap range");
+  const Wide ymax = s.y.wide ? Wide(1) << s.y.bits : Wide(1) << s.t;
+  const Wide rmax = Wide(1) << s.r_bits;
+  if ((Wide(s.tmax) << (s.t + 1)) + s.smax + 2 * s.smax * ymax + rmax >= kP) refuse(node, "the division numerator");
+  if (2 * rmax + 2 * s.smax + 1 >= kP) refuse(node, "the remainder range");
+}
+
+LookupTable exp_table(const IntNode& node, int64_t dmax) {
+  const auto& t = node.vec("table");
+  std::vector<uint8_t> bytes;
+  auto put = [&](int64_t v) {
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i)));
+  };
+  put(dmax);
+  for (int64_t v : t) put(v);
+  LookupTable table;
+  table.key = "softmax-exp:" + std::to_string(dmax) + ":" + to_hex(sha256(bytes));
+  const auto last = static_cast<int64_t>(t.size()) - 1;
+  for (int64_t d = 0; d <= dmax; ++d) {
+    table.inputs.push_back(d);
+    table.outputs.push_back(t[static_cast<size_t>(std::min(d, last))]);
+  }
+  return table;
+}
+
+// Aux layout: m, s (per row), S, D, e (per entry), R limbs, R' limbs, y's range limbs.
+struct Aux {
+  int m = -1, s = -1, sel = -1, gap = -1, exp = -1;
+  Limbs r, rc;
+  Bounded y;
+};
+
+void plan(const IntNode& node, PlanBuilder& b) {
+  const TensorInfo& xi = b.graph().tensors.at(node.inputs[0]);
+  Scheme s = scheme_of(node, xi.shape);
+  check_bounds(node, s, xi.bound);
+  const Grouping g = grouping(s, xi.shape);
+  b.add_aux("max", g.keep());
+  b.add_aux("sum", g.keep());
+  plan_limbs(b, "selector", xi.shape, 1);
+  const int gap = b.add_aux("gap", xi.shape), e = b.add_aux("exp", xi.shape);
+  b.add_lookup(exp_table(node, 2 * xi.bound), {gap, e});
+  plan_limbs(b, "remainder", xi.shape, s.r_bits);
+  plan_limbs(b, "remainder-gap", xi.shape, s.r_bits);
+  plan_bounded(b, "output", node.outputs[0], xi.shape, s.y);
+}
+
+Aux take_aux(const Scheme& s, std::span<const int> aux) {
+  if (aux.size() < 5) throw Error("softmax proof: aux tensors do not match the plan");
+  Aux a;
+  a.m = aux[0];
+  a.s = aux[1];
+  a.sel = aux[2];
+  a.gap = aux[3];
+  a.exp = aux[4];
+  size_t cursor = 5;
+  a.r = take_limbs(aux, cursor, s.r_bits);
+  a.rc = take_limbs(aux, cursor, s.r_bits);
+  a.y = s.y;
+  take_bounded(aux, cursor, a.y);
+  if (cursor != aux.size()) throw Error("softmax proof: aux tensors do not match the plan");
+  return a;
+}
+
+void witness(const IntNode& node, std::span<const IntTensor* const> in, std::span<const IntTensor* const> out,
+             std::span<IntTensor> aux) {
+  const IntTensor &x = *in[0], &y = *out[0];
+  const Scheme s = scheme_of(node, x.shape);
+  const Geo g = geo(node, x.shape);
+  const auto& t = node.vec("table");
+  const auto last = static_cast<int64_t>(t.size()) - 1;
+  Shape keep = x.shape;
+  keep[s.axis] = 1;
+  IntTensor m(keep), sum(keep), sel(x.shape), gap(x.shape), e(x.shape), r(x.shape), rc(x.shape);
+  for (int64_t o = 0; o < g.outer; ++o)
+    for (int64_t i = 0; i < g.inner; ++i) {
+      const int64_t row = o * g.inner + i, base = o * g.n * g.inner + i;
+      int64_t best = x.data[base], arg = 0;
+      for (int64_t j = 1; j < g.n; ++j)
+        if (x.data[base + j * g.inner] > best) best = x.data[base + j * g.inner], arg = j;
+      int64_t total = 0;
+      for (int64_t j = 0; j < g.n; ++j) {
+        const int64_t k = base + j * g.inner;
+        gap.data[k] = best - x.data[k];
+        e.data[k] = t[static_cast<size_t>(std::min(gap.data[k], last))];
+        total += e.data[k];
+      }
+      sel.data[base + arg * g.inner] = 1;
+      m.data[row] = best;
+      sum.data[row] = total;
+      for (int64_t j = 0; j < g.n; ++j) {
+        const int64_t k = base + j * g.inner;
+        const Wide rem = (Wide(e.data[k]) << (s.t + 1)) + total - 2 * Wide(total) * y.data[k];
+        r.data[k] = static_cast<int64_t>(rem);
+        rc.data[k] = 2 * total - 1 - r.data[k];
+      }
+    }
+  aux[0] = std::move(m);
+  aux[1] = std::move(sum);
+  aux[3] = std::move(gap);
+  aux[4] = std::move(e);
+  size_t cursor = 2;
+  fill_limbs(sel, 1, aux, cursor);
+  cursor = 5;
+  const size_t cr = limb_count(s.r_bits);
+  fill_limbs(r, cr, aux, cursor);
+  fill_limbs(rc, cr, aux, cursor);
+  fill_bounded(s.y, y, aux, cursor);
+}
+
+// Tables: 0 eq(r, ·), 1 W, 2 W0, 3 e, 4 s spread, 5 y, 6 R, 7 S, 8 D.
+std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
+  const Fp2 a2 = alpha * alpha;
+  return {
+      {Fp2(Fp(uint64_t(1) << (s.t + 1))), {0, 3}},
+      {Fp2::one(), {0, 4}},
+      {-Fp2(Fp(2)), {0, 4, 5}},
+      {-Fp2::one(), {0, 6}},
+      {alpha, {1, 7}},
+      {alpha * gamma, {1, 7, 8}},
+      {a2, {1, 3}},
+      {-a2, {2, 4}},
+  };
+}
+
+Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
+  ctx.send(v);
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = ctx.receive();
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& xs = ctx.shape(x);
+  const Scheme s = scheme_of(node, xs);
+  const Aux a = take_aux(s, ctx.aux());
+  const Grouping g = grouping(s, xs);
+  const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const auto& r = out[0].point;
+  const auto rk = g.at(r).keep_point;
+  const unsigned nv = static_cast<unsigned>(r.size());
+  const auto eq = eq_table(r);
+  const auto w = g.sum_weights(rk), w0 = g.first_weights(rk);
+  const auto sum = g.spread(std::span<const Fp>(ctx.mle(a.s)));
+  const auto rem = limbs_table(ctx, a.r, nv);
+  std::vector<sumcheck::TableRef> tables = {eq, w, w0, ctx.mle(a.exp), sum, ctx.mle(y), rem, ctx.mle(a.sel), ctx.mle(a.gap)};
+  const Fp2 target = alpha * real_selector(g.keep(), rk);
+  auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), target);
+  const auto& rho = result.point;
+  const auto rho_k = g.at(rho).keep_point;
+  for (int tensor : {a.exp, y, a.sel, a.gap, x}) send_eval(ctx, tensor, rho);
+  send_eval(ctx, a.s, rho_k);
+  send_eval(ctx, a.m, rho_k);
+  open_limbs(ctx, a.r, rho);
+  open_limbs(ctx, a.rc, rho);
+  open_bounded(ctx, a.y, rho);
+}
+
+void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const int x = node.inputs[0], y = node.outputs[0];
+  const Shape& xs = ctx.shape(x);
+  const Scheme s = scheme_of(node, xs);
+  const Aux a = take_aux(s, ctx.aux());
+  const Grouping g = grouping(s, xs);
+  const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const auto& r = out[0].point;
+  const auto rk = g.at(r).keep_point;
+  const Fp2 target = alpha * real_selector(g.keep(), rk);
+  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, target);
+  const auto& rho = claim.point;
+  const Grouping::At at = g.at(rho);
+  const Fp2 ve = receive_eval(ctx, a.exp, rho), vy = receive_eval(ctx, y, rho), vs = receive_eval(ctx, a.sel, rho);
+  const Fp2 vd = receive_eval(ctx, a.gap, rho), vx = receive_eval(ctx, x, rho);
+  const Fp2 vsum = receive_eval(ctx, a.s, at.keep_point) * at.real;
+  const Fp2 vm = receive_eval(ctx, a.m, at.keep_point) * at.real;
+  const Fp2 vr = open_limbs(ctx, a.r, rho), vrc = open_limbs(ctx, a.rc, rho);
+  const Fp2 sel = real_selector(xs, rho);
+  check_bounded(ctx, a.y, rho, vy, sel);
+  const Fp2 ek = eq_eval(rk, at.keep_point);
+  const std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, ve, vsum, vy, vr, vs, vd};
+  sumcheck::check_final(claim, evals, terms(s, gamma, alpha));
+  if (vd != vm - vx) throw VerifyError("the gap column is not the row maximum minus the input");
+  if (vr + vrc != Fp2(Fp(2)) * vsum - sel) throw VerifyError("a remainder is not below twice the row sum");
+}
+
+const LayerProofDef kSoftmaxProof{plan, witness, prove, verify};
+
 }  // namespace
 
-const LayerDef kSoftmaxLayer{"softmax", 1, 1, 1, infer, forward};
+const LayerDef kSoftmaxLayer{"softmax", 1, 1, 1, infer, forward, &kSoftmaxProof};
 
 }  // namespace zk::layers
