@@ -5,7 +5,37 @@
 //   Y = min(max(q, lo), hi)
 // D = 0 is an Error at run time (naming the node). Division by a constant never comes here: the
 // quantizer multiplies by a quantized reciprocal (mul_const + rescale).
+//
+// Proof (all tensors at the output's shape; A', B' are the inputs broadcast to it). The prover
+// commits the sign bit g = [D < 0] (range_table(1)), limbs of P − 1 where P = |D|, of R and R',
+// and of u = |Y − q| (the amount saturation moved q); Y is range checked to [lo, hi] (interval
+// table, or limbs of Y − lo and hi − Y). With τ(Y) = (2Y − lo − hi)/(hi − lo), per real entry:
+//   (P)  P = (1 − 2g)·2^shift_d·B'                        P = |D| ≥ 1: D ≠ 0 is proven too
+//   (Q)  2(1 − 2g)·2^shift_n·A' + P = 2P·(Y + u·τ(Y)) + R  the rounded division, floor(|D|/2)
+//                                                         folded in as for softmax:
+//                                                         floor((sN + floor(P/2))/P)
+//                                                         = floor((2sN + P)/(2P)) for P ≥ 1
+//   (C)  u·(Y − lo)·(hi − Y) = 0                          saturation (as rescale's clamp mode)
+//   (R)  R + R' = 2P − 1                                  0 ≤ R < 2P
+// (P), (Q), (C) are one degree-4 zero-check at the driver's point r (γ, α drawn after the
+// commitments); (R) and Y's range limbs are linear and checked at the sumcheck's end point.
+// lo = hi (the output is a constant) proves only (P) and Y ∈ [lo, lo].
+//
+// Why it is sound. g ∈ {0, 1}, P − 1 ≥ 0, R, R', u ≥ 0 are integers below their limb ranges, and
+// the plan refuses the node unless every relation's terms stay below p in magnitude, so each holds
+// in Z: (P) gives P = ±D with P ≥ 1, hence P = |D|, D ≠ 0 and 1 − 2g = sign(D). (C): a product of
+// integers is 0 in F_p only if a factor is, so u = 0 (q := Y), or Y = lo and q := lo − u ≤ lo, or
+// Y = hi and q := hi + u ≥ hi: Y = clamp(q) with q = Y + u·τ(Y) an integer. (R) gives 0 ≤ R < 2P
+// and (Q) makes q the rounded quotient. The widths depend on the inputs' bounds only through
+// β = bits_for(max(|N|, |D|) bound): the witness function, which sees no bounds, takes the first β
+// whose aux count matches (counts are non-decreasing in β, so the layout is the same).
+// Padding: (P), (Q), (C) are identities over the cube met by honest zero padding (P's constant 1
+// carries the real-entry selector), and no relation sums over entries.
 #include "layers/layers.hpp"
+#include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
+#include "layers/range_check.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::layers {
 
@@ -43,8 +73,236 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
   });
 }
 
+
+// ---- proof ----
+
+constexpr Wide kP = Wide(Fp::kModulus);
+
+struct Scheme {
+  int64_t kn = 0, kd = 0, lo = 0, hi = 0;
+  bool constant = false;
+  Bounded y;
+  unsigned p_bits = 0, r_bits = 0, u_bits = 0;
+  size_t aux_count = 0;
+};
+
+Scheme scheme_of(const IntNode& node, unsigned beta) {
+  Scheme s;
+  s.kn = node.get("shift_n", 0);
+  s.kd = node.get("shift_d", 0);
+  s.lo = node.get("lo");
+  s.hi = node.get("hi");
+  s.constant = s.lo == s.hi;
+  if (beta > 61) throw Error(node.where() + ": operands too large for a division proof");
+  const Wide m = (Wide(1) << beta) - 1;  // |N|, |D| ≤ m
+  s.p_bits = bits_for(std::max<Wide>(m - 1, 0));
+  s.aux_count = 1 + limb_count(s.p_bits);
+  if (s.constant) {
+    s.y = bounded_layout(s.lo, s.hi, true);
+    return s;
+  }
+  s.y = bounded_layout(s.lo, s.hi, true);
+  s.r_bits = bits_for(std::max<Wide>(2 * m - 1, 0));
+  // |q| ≤ m: q = floor((2sN + P)/(2P)) with |N| ≤ m, P ≥ 1.
+  s.u_bits = bits_for(std::max<Wide>({Wide(0), Wide(s.lo) + m, m - Wide(s.hi)}));
+  s.aux_count += bounded_limb_count(s.y) + 2 * limb_count(s.r_bits) + limb_count(s.u_bits);
+  return s;
+}
+
+unsigned beta_of(const IntNode& node, const IntGraph& g) {
+  const Wide n = Wide(g.tensors.at(node.inputs[0]).bound) << node.get("shift_n", 0);
+  const Wide d = Wide(g.tensors.at(node.inputs[1]).bound) << node.get("shift_d", 0);
+  return bits_for(std::max(n, d));
+}
+
+void refuse(const IntNode& node, const std::string& what) {
+  throw Error(node.where() + ": " + what + " is too large for a sound division proof (a relation could wrap mod p)");
+}
+
+Scheme plan_scheme(const IntNode& node, const IntGraph& g) {
+  const unsigned beta = beta_of(node, g);
+  Scheme s = scheme_of(node, beta);
+  const Wide m = (Wide(1) << beta) - 1, pmax = Wide(1) << s.p_bits;
+  if (pmax + 1 + m >= kP) refuse(node, "the divisor");
+  if (!s.constant) {
+    const Wide rmax = Wide(1) << s.r_bits, umax = Wide(1) << s.u_bits;
+    const Wide qabs = std::max(wabs(s.lo), wabs(s.hi)) + umax;
+    if (2 * rmax + 2 * pmax + 1 >= kP) refuse(node, "the remainder range");
+    if (umax >= kP || Wide(s.hi) - s.lo >= kP) refuse(node, "the saturation range");
+    if (2 * m + pmax + 2 * pmax * qabs + rmax >= kP) refuse(node, "the division numerator");
+  }
+  return s;
+}
+
+struct Aux {
+  Limbs sign, p, r, rc, u;
+  Bounded y;
+};
+
+Aux take_aux(const Scheme& s, std::span<const int> aux) {
+  Aux a;
+  size_t cursor = 0;
+  a.sign = take_limbs(aux, cursor, 1);
+  a.y = s.y;
+  if (!s.constant) take_bounded(aux, cursor, a.y);
+  a.p = take_limbs(aux, cursor, s.p_bits);
+  if (!s.constant) {
+    a.r = take_limbs(aux, cursor, s.r_bits);
+    a.rc = take_limbs(aux, cursor, s.r_bits);
+    a.u = take_limbs(aux, cursor, s.u_bits);
+  }
+  if (cursor != aux.size()) throw Error("div proof: aux tensors do not match the plan");
+  return a;
+}
+
+void plan(const IntNode& node, PlanBuilder& b) {
+  Scheme s = plan_scheme(node, b.graph());
+  const Shape& y = b.graph().tensors.at(node.outputs[0]).shape;
+  plan_limbs(b, "sign", y, 1);
+  if (s.constant) b.add_lookup(interval_table(s.lo, s.hi), {node.outputs[0]});
+  else plan_bounded(b, "output", node.outputs[0], y, s.y);
+  plan_limbs(b, "divisor", y, s.p_bits);
+  if (s.constant) return;
+  plan_limbs(b, "remainder", y, s.r_bits);
+  plan_limbs(b, "remainder-gap", y, s.r_bits);
+  plan_limbs(b, "saturation", y, s.u_bits);
+}
+
+void witness(const IntNode& node, std::span<const IntTensor* const> in, std::span<const IntTensor* const> out,
+             std::span<IntTensor> aux) {
+  const IntTensor &a = *in[0], &b = *in[1], &y = *out[0];
+  Scheme s;
+  bool found = false;
+  for (unsigned beta = 0; beta <= 61 && !found; ++beta) {
+    s = scheme_of(node, beta);
+    found = s.aux_count == aux.size();
+  }
+  if (!found) throw Error(node.where() + ": division witness: no layout has " + std::to_string(aux.size()) + " aux tensors");
+  IntTensor sign(y.shape), p(y.shape), r(y.shape), rc(y.shape), u(y.shape);
+  auto sa = broadcast_strides(a.shape, y.shape), sb = broadcast_strides(b.shape, y.shape);
+  for_each_broadcast(y.shape, sa, sb, [&](int64_t o, int64_t ia, int64_t ib) {
+    const Wide d = Wide(b.data[ib]) << s.kd, n = Wide(a.data[ia]) << s.kn;
+    const Wide pd = d < 0 ? -d : d, sn = d < 0 ? -n : n;
+    // Arithmetic shift of a negative __int128 floors, like floor_div.
+    Wide num = 2 * sn + pd, q = num / (2 * pd);
+    if (num % (2 * pd) != 0 && num < 0) q -= 1;
+    sign.data[o] = d < 0;
+    p.data[o] = static_cast<int64_t>(pd - 1);
+    r.data[o] = static_cast<int64_t>(num - 2 * pd * q);
+    rc.data[o] = static_cast<int64_t>(2 * pd - 1) - r.data[o];
+    u.data[o] = static_cast<int64_t>(wabs(Wide(y.data[o]) - q));
+  });
+  size_t cursor = 0;
+  fill_limbs(sign, 1, aux, cursor);
+  if (!s.constant) fill_bounded(s.y, y, aux, cursor);
+  fill_limbs(p, limb_count(s.p_bits), aux, cursor);
+  if (s.constant) return;
+  fill_limbs(r, limb_count(s.r_bits), aux, cursor);
+  fill_limbs(rc, limb_count(s.r_bits), aux, cursor);
+  fill_limbs(u, limb_count(s.u_bits), aux, cursor);
+}
+
+// Tables: 0 eq(r, ·), 1 Y, 2 A', 3 B', 4 g, 5 P, 6 R, 7 u.
+std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
+  auto pow2 = [](int64_t k) { return Fp2(Fp(uint64_t(1) << k)); };
+  std::vector<sumcheck::Term> t = {
+      {alpha, {0, 5}}, {-alpha * pow2(s.kd), {0, 3}}, {alpha * pow2(s.kd + 1), {0, 4, 3}}};
+  if (s.constant) return t;
+  const Fp2 lo = Fp2::from_signed(s.lo), hi = Fp2::from_signed(s.hi), two(Fp(2));
+  const Fp2 inv = (hi - lo).inverse();
+  const std::vector<sumcheck::Term> q = {
+      {pow2(s.kn + 1), {0, 2}},
+      {-pow2(s.kn + 2), {0, 4, 2}},
+      {Fp2::one(), {0, 5}},
+      {-two, {0, 5, 1}},
+      {-two * two * inv, {0, 5, 7, 1}},
+      {two * (lo + hi) * inv, {0, 5, 7}},
+      {-Fp2::one(), {0, 6}},
+      {-gamma, {0, 7, 1, 1}},
+      {gamma * (lo + hi), {0, 7, 1}},
+      {-gamma * lo * hi, {0, 7}},
+  };
+  t.insert(t.end(), q.begin(), q.end());
+  return t;
+}
+
+std::vector<Fp> broadcast_table(const IntTensor& x, const Shape& y) {
+  IntTensor expanded(y);
+  auto sx = broadcast_strides(x.shape, y);
+  for_each_broadcast(y, sx, sx, [&](int64_t o, int64_t ix, int64_t) { expanded.data[o] = x.data[ix]; });
+  return mle_table(expanded);
+}
+
+Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
+  ctx.send(v);
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = ctx.receive();
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  const Shape& ys = ctx.shape(y);
+  const Scheme s = plan_scheme(node, ctx.graph());
+  const Aux x = take_aux(s, ctx.aux());
+  const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const auto& r = out[0].point;
+  const unsigned nv = static_cast<unsigned>(r.size());
+  const auto eq = eq_table(r);
+  const auto ta = broadcast_table(ctx.value(a), ys), tb = broadcast_table(ctx.value(b), ys);
+  auto tp = limbs_table(ctx, x.p, nv);
+  {
+    IntTensor ones(ys);
+    std::fill(ones.data.begin(), ones.data.end(), 1);
+    const auto sel = mle_table(ones);
+    for (size_t i = 0; i < tp.size(); ++i) tp[i] += sel[i];
+  }
+  const auto tr = limbs_table(ctx, x.r, nv), tu = limbs_table(ctx, x.u, nv);
+  std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(y), ta, tb, ctx.mle(x.sign.ids[0]), tp, tr, tu};
+  auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), Fp2());
+  const auto& rho = result.point;
+  send_eval(ctx, y, rho);
+  send_eval(ctx, a, broadcast_point(ctx.shape(a), ys, rho).point);
+  send_eval(ctx, b, broadcast_point(ctx.shape(b), ys, rho).point);
+  open_limbs(ctx, x.sign, rho);
+  open_limbs(ctx, x.p, rho);
+  open_limbs(ctx, x.r, rho);
+  open_limbs(ctx, x.rc, rho);
+  open_limbs(ctx, x.u, rho);
+  open_bounded(ctx, x.y, rho);
+}
+
+void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  const Shape& ys = ctx.shape(y);
+  const Scheme s = plan_scheme(node, ctx.graph());
+  const Aux x = take_aux(s, ctx.aux());
+  const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const auto& r = out[0].point;
+  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), s.constant ? 3 : 4, Fp2());
+  const auto& rho = claim.point;
+  const auto pa = broadcast_point(ctx.shape(a), ys, rho), pb = broadcast_point(ctx.shape(b), ys, rho);
+  const Fp2 vy = receive_eval(ctx, y, rho);
+  const Fp2 va = receive_eval(ctx, a, pa.point) * pa.factor, vb = receive_eval(ctx, b, pb.point) * pb.factor;
+  const Fp2 vg = open_limbs(ctx, x.sign, rho), vp1 = open_limbs(ctx, x.p, rho);
+  const Fp2 vr = open_limbs(ctx, x.r, rho), vrc = open_limbs(ctx, x.rc, rho), vu = open_limbs(ctx, x.u, rho);
+  const Fp2 sel = real_selector(ys, rho);
+  check_bounded(ctx, x.y, rho, vy, sel);
+  const std::vector<Fp2> evals = {eq_eval(r, rho), vy, va, vb, vg, vp1 + sel, vr, vu};
+  sumcheck::check_final(claim, evals, terms(s, gamma, alpha));
+  if (!s.constant && vr + vrc != Fp2(Fp(2)) * vp1 + sel) throw VerifyError("a remainder is not below twice the divisor");
+}
+
+const LayerProofDef kDivProof{plan, witness, prove, verify};
+
 }  // namespace
 
-const LayerDef kDivLayer{"div", 2, 2, 1, infer, forward};
+const LayerDef kDivLayer{"div", 2, 2, 1, infer, forward, &kDivProof};
 
 }  // namespace zk::layers
