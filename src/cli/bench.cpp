@@ -1,7 +1,7 @@
 // zkinfer bench MODEL... [--repeat N] [--json FILE|-] [--profile] [--input INPUT.json] [--preset P]
 // End-to-end cost of proving a model, as docs/benchmarks.md reports it: per model, the median over
-// N runs of compile (import + quantize), setup, prove, verify and plain integer inference, the
-// proof size and the prover's peak memory.
+// N runs of compile (import + quantize), setup, prove, verify and plain integer inference (wall
+// time; prove and verify also as process CPU time), the proof size and the prover's peak memory.
 //
 // MODEL is an ONNX file or one of the generated models (zk_modelgen, seeded random weights; only
 // the architecture matters for cost):
@@ -69,6 +69,9 @@ struct Row {
   size_t layers = 0;
   int repeat = 0;
   double compile_s = 0, setup_s = 0, prove_s = 0, verify_s = 0, infer_s = 0;
+  // Process CPU time (user + system, all threads): on a shared machine the wall time depends on
+  // the other jobs, this much less (OpenMP's spin-waiting still adds to it).
+  double prove_cpu_s = 0, verify_cpu_s = 0;
   size_t proof_bytes = 0, pk_bytes = 0, vk_bytes = 0;
   int64_t peak_kib = 0;
   bool peak_is_lifetime = false;
@@ -90,6 +93,12 @@ bool reset_peak_rss() {
   f << "5";
   f.flush();
   return static_cast<bool>(f);
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 int64_t lifetime_peak_kib() {
@@ -165,7 +174,7 @@ Row bench_one(const std::string& name, const BenchOptions& o) {
   row.repeat = o.repeat;
   const std::string bytes = model_bytes(name, &row.source, &row.parameters);
   const auto config = quant::QuantConfig::from_preset(o.preset);
-  std::vector<double> compile_t, setup_t, prove_t, verify_t, infer_t;
+  std::vector<double> compile_t, setup_t, prove_t, verify_t, infer_t, prove_cpu, verify_cpu;
   std::vector<std::vector<double>> phase_t;
 
   layers::IntGraph ig;
@@ -204,10 +213,12 @@ Row bench_one(const std::string& name, const BenchOptions& o) {
     proof_bytes.clear();
     proof_bytes.shrink_to_fit();
     const bool reset = reset_peak_rss();
+    const double cpu = cpu_seconds();
     const auto t = Clock::now();
     auto result = prover::prove(keys.pk, inputs);
     proof_bytes = io::write_proof(result.proof);
     prove_t.push_back(since(t));
+    prove_cpu.push_back(cpu_seconds() - cpu);
     const int64_t peak = reset ? status_kib("VmHWM") : lifetime_peak_kib();
     row.peak_kib = std::max(row.peak_kib, peak);
     row.peak_is_lifetime = !reset || peak < 0;
@@ -221,14 +232,18 @@ Row bench_one(const std::string& name, const BenchOptions& o) {
   row.proof_bytes = proof_bytes.size();
 
   for (int r = 0; r < o.repeat; ++r) {
+    const double cpu = cpu_seconds();
     const auto t = Clock::now();
     verifier::verify(keys.vk, io::read_proof(proof_bytes));
     verify_t.push_back(since(t));
+    verify_cpu.push_back(cpu_seconds() - cpu);
   }
   row.compile_s = median(compile_t);
   row.setup_s = median(setup_t);
   row.prove_s = median(prove_t);
   row.verify_s = median(verify_t);
+  row.prove_cpu_s = median(prove_cpu);
+  row.verify_cpu_s = median(verify_cpu);
   row.infer_s = median(infer_t);
   return row;
 }
@@ -251,12 +266,13 @@ std::string fmt_bytes(double b) {
 }
 
 void print_markdown(const std::vector<Row>& rows, bool profile) {
-  std::printf("| model | params | layers | runs | compile | setup | prove | verify | proof size | prover peak RSS | plain inference |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("| model | params | layers | runs | compile | setup | prove | prove CPU | verify | verify CPU | proof size | prover peak RSS | plain inference |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& r : rows) {
-    std::printf("| %s | %lld | %zu | %d | %s | %s | %s | %s | %s | %s%s | %s |\n", r.model.c_str(),
+    std::printf("| %s | %lld | %zu | %d | %s | %s | %s | %s | %s | %s | %s | %s%s | %s |\n", r.model.c_str(),
                 static_cast<long long>(r.parameters), r.layers, r.repeat, fmt_time(r.compile_s).c_str(),
-                fmt_time(r.setup_s).c_str(), fmt_time(r.prove_s).c_str(), fmt_time(r.verify_s).c_str(),
+                fmt_time(r.setup_s).c_str(), fmt_time(r.prove_s).c_str(), fmt_time(r.prove_cpu_s).c_str(),
+                fmt_time(r.verify_s).c_str(), fmt_time(r.verify_cpu_s).c_str(),
                 fmt_bytes(static_cast<double>(r.proof_bytes)).c_str(), fmt_bytes(1024.0 * r.peak_kib).c_str(),
                 r.peak_is_lifetime ? " (lifetime)" : "", fmt_time(r.infer_s).c_str());
   }
@@ -285,6 +301,8 @@ nlohmann::json to_json(const std::vector<Row>& rows) {
                    {"setup_s", r.setup_s},
                    {"prove_s", r.prove_s},
                    {"verify_s", r.verify_s},
+                   {"prove_cpu_s", r.prove_cpu_s},
+                   {"verify_cpu_s", r.verify_cpu_s},
                    {"plain_inference_s", r.infer_s},
                    {"proof_bytes", r.proof_bytes},
                    {"pk_bytes", r.pk_bytes},
