@@ -3,7 +3,6 @@
 // "change any single committed value" cheating prover.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 
 #include "layers/layer.hpp"
@@ -11,18 +10,6 @@
 #include "proof_harness.hpp"
 
 namespace zk::testing {
-
-inline layers::IntTensor random_tensor(const layers::Shape& shape, int64_t bound, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  layers::IntTensor t(shape);
-  for (auto& v : t.data) v = static_cast<int64_t>(rng() % (2 * bound + 1)) - bound;
-  return t;
-}
-
-struct TestGraph {
-  layers::IntGraph graph;
-  std::vector<layers::IntTensor> inputs;
-};
 
 inline int add_op(layers::IntGraph& g, const std::string& op, std::vector<int> inputs, layers::IntAttrs attrs) {
   layers::IntNode node;

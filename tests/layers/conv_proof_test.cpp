@@ -2,19 +2,12 @@
 // batch, non-power-of-two sizes everywhere.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "proof_harness.hpp"
 
 namespace zk::layers {
 namespace {
 
-IntTensor random_tensor(const Shape& shape, int64_t bound, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  IntTensor t(shape);
-  for (auto& v : t.data) v = static_cast<int64_t>(rng() % (2 * bound + 1)) - bound;
-  return t;
-}
+using testing::random_tensor;
 
 struct ConvCase {
   Shape x;  // [N, C, H, W]
@@ -24,13 +17,8 @@ struct ConvCase {
   bool bias = false;
 };
 
-struct Built {
-  IntGraph graph;
-  std::vector<IntTensor> inputs;
-};
-
-Built build(const ConvCase& c, uint64_t seed = 7) {
-  Built g;
+testing::TestGraph build(const ConvCase& c, uint64_t seed = 7) {
+  testing::TestGraph g;
   const int x = g.graph.add_input("x", c.x, 0, 1.0, 100);
   g.inputs.push_back(random_tensor(c.x, 100, seed));
   IntNode node;

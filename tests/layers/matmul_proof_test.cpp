@@ -1,19 +1,12 @@
 // Proofs of matmul (Gemm/MatMul): plain, with bias, transposed operands, batched and broadcast.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "proof_harness.hpp"
 
 namespace zk::layers {
 namespace {
 
-IntTensor random_tensor(const Shape& shape, int64_t bound, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  IntTensor t(shape);
-  for (auto& v : t.data) v = static_cast<int64_t>(rng() % (2 * bound + 1)) - bound;
-  return t;
-}
+using testing::random_tensor;
 
 struct Case {
   Shape a, b, bias;  // bias empty: none
@@ -21,14 +14,9 @@ struct Case {
   int64_t trans_a = 0, trans_b = 0;
 };
 
-struct Built {
-  IntGraph graph;
-  std::vector<IntTensor> inputs;
-};
-
 // A is the activation (graph input) unless a_const; B is the weight (a constant) unless !b_const.
-Built build(const Case& c, uint64_t seed = 1) {
-  Built g;
+testing::TestGraph build(const Case& c, uint64_t seed = 1) {
+  testing::TestGraph g;
   auto operand = [&](const std::string& name, const Shape& s, bool constant, uint64_t sd) {
     if (constant) return g.graph.add_constant(name, random_tensor(s, 100, sd), 0, 1.0);
     g.inputs.push_back(random_tensor(s, 100, sd));

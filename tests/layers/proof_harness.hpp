@@ -5,12 +5,27 @@
 // exactly the layer's reduction: an honest witness must be accepted, and a witness that breaks the
 // layer's relation (a cheating prover that commits one wrong value) must be rejected.
 #include <functional>
+#include <random>
 #include <string>
 
 #include "circuit/plan.hpp"
 #include "circuit/session.hpp"
 
 namespace zk::testing {
+
+// Entries uniform in [-bound, bound], reproducible from the seed.
+inline layers::IntTensor random_tensor(const layers::Shape& shape, int64_t bound, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  layers::IntTensor t(shape);
+  for (auto& v : t.data) v = static_cast<int64_t>(rng() % (2 * bound + 1)) - bound;
+  return t;
+}
+
+// A graph and the inputs to run it on.
+struct TestGraph {
+  layers::IntGraph graph;
+  std::vector<layers::IntTensor> inputs;
+};
 
 struct HarnessResult {
   bool accepted = false;

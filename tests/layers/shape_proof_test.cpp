@@ -2,8 +2,6 @@
 // expand.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "layers/index_map.hpp"
 #include "layers/layer.hpp"
 #include "proof_harness.hpp"
@@ -11,12 +9,7 @@
 namespace zk::layers {
 namespace {
 
-IntTensor random_tensor(const Shape& shape, int64_t bound, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  IntTensor t(shape);
-  for (auto& v : t.data) v = static_cast<int64_t>(rng() % (2 * bound + 1)) - bound;
-  return t;
-}
+using testing::random_tensor;
 
 struct OneNode {
   IntGraph graph;
