@@ -7,6 +7,7 @@
 // two never rounds); proofs are linear except the Hadamard product (sumcheck with eq).
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::layers {
@@ -69,19 +70,6 @@ void forward_mul_const(const IntNode& node, std::span<const IntTensor* const> in
 // (broadcast-projected) copies of the same point, so the prover only sends those evaluations.
 // mul is one degree-3 sumcheck of eq(r, y) * A'(y) * B'(y) over the output's hypercube, A' and B'
 // being the operands broadcast to the output shape.
-
-Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_evaluation(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
 
 template <bool Sub>
 void prove_addsub(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {

@@ -179,19 +179,6 @@ void forward_reduce_max(const IntNode& node, std::span<const IntTensor* const> i
 
 int64_t bound_of(const IntGraph& g, int tensor) { return g.tensors.at(tensor).bound; }
 
-Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
 // ---- max / min: gaps and the product argument ----
 
 // Both gaps get the same width, so the witness (which cannot see bounds) splits the aux in halves.
@@ -242,9 +229,9 @@ void prove_maxmin(const IntNode& node, ProverContext& ctx, std::span<const Tenso
   open_limbs(ctx, la, s);
   open_limbs(ctx, lb, s);
   const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
-  send_eval(ctx, y, s);
-  send_eval(ctx, a, broadcast_point(ctx.shape(a), ctx.shape(y), s).point);
-  send_eval(ctx, b, broadcast_point(ctx.shape(b), ctx.shape(y), s).point);
+  send_evaluation(ctx, y, s);
+  send_evaluation(ctx, a, broadcast_point(ctx.shape(a), ctx.shape(y), s).point);
+  send_evaluation(ctx, b, broadcast_point(ctx.shape(b), ctx.shape(y), s).point);
 }
 
 template <bool Max>
@@ -257,9 +244,9 @@ void verify_maxmin(const IntNode& node, VerifierContext& ctx, std::span<const Te
   const auto& s = claim.point;
   const Fp2 da = open_limbs(ctx, la, s), db = open_limbs(ctx, lb, s);
   const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
-  const Fp2 vy = receive_eval(ctx, y, s);
+  const Fp2 vy = receive_evaluation(ctx, y, s);
   const auto pa = broadcast_point(ctx.shape(a), ctx.shape(y), s), pb = broadcast_point(ctx.shape(b), ctx.shape(y), s);
-  const Fp2 va = receive_eval(ctx, a, pa.point) * pa.factor, vb = receive_eval(ctx, b, pb.point) * pb.factor;
+  const Fp2 va = receive_evaluation(ctx, a, pa.point) * pa.factor, vb = receive_evaluation(ctx, b, pb.point) * pb.factor;
   sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, s), da, db}, product_terms());
   if (da != (Max ? vy - va : va - vy) || db != (Max ? vy - vb : vb - vy))
     throw VerifyError("a gap column does not match the output and its inputs");
@@ -355,8 +342,8 @@ void prove_reduce_max(const IntNode& node, ProverContext& ctx, std::span<const T
   const auto& s = result.point;
   open_limbs(ctx, ls, s);
   open_limbs(ctx, ld, s);
-  send_eval(ctx, y, broadcast_point(keep, xs, s).point);
-  send_eval(ctx, x, s);
+  send_evaluation(ctx, y, broadcast_point(keep, xs, s).point);
+  send_evaluation(ctx, x, s);
 }
 
 void verify_reduce_max(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -371,7 +358,7 @@ void verify_reduce_max(const IntNode& node, VerifierContext& ctx, std::span<cons
   const auto& s = claim.point;
   const Fp2 vs = open_limbs(ctx, ls, s), vd = open_limbs(ctx, ld, s);
   const auto bp = broadcast_point(keep, xs, s);
-  const Fp2 vy = receive_eval(ctx, y, bp.point), vx = receive_eval(ctx, x, s);
+  const Fp2 vy = receive_evaluation(ctx, y, bp.point), vx = receive_evaluation(ctx, x, s);
   sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, bp.point) * bp.factor, vs, vd}, selection_terms(gamma));
   if (vd != vy * bp.factor - vx) throw VerifyError("the gap column is not the broadcast maximum minus the input");
 }
@@ -485,7 +472,7 @@ void prove_maxpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
   const PoolPoint pp = split_pool_point(cs, ys, result.point);
   open_limbs(ctx, ls, result.point);
   const Fp2 vd = open_limbs(ctx, ld, result.point);
-  const Fp2 vy = send_eval(ctx, y, pp.out);
+  const Fp2 vy = send_evaluation(ctx, y, pp.out);
   // Second sumcheck: the window gather over the input's (h, w) variables, (n, c) bound to s.
   const MleLayout lx = mle_layout(xs);
   std::vector<std::optional<Fp2>> fixed(lx.num_vars);
@@ -503,7 +490,7 @@ void prove_maxpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
   auto second = ctx.sumcheck(gather, gather_terms(), target);
   const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
-  send_eval(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
+  send_evaluation(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
 }
 
 void verify_maxpool(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -520,7 +507,7 @@ void verify_maxpool(const IntNode& node, VerifierContext& ctx, std::span<const T
   auto claim = ctx.sumcheck(lc.num_vars, 3, real_selector(ys, r));
   const PoolPoint pp = split_pool_point(cs, ys, claim.point);
   const Fp2 vs = open_limbs(ctx, ls, claim.point), vd = open_limbs(ctx, ld, claim.point);
-  const Fp2 vy = receive_eval(ctx, y, pp.out);
+  const Fp2 vy = receive_evaluation(ctx, y, pp.out);
   const Fp2 e = eq_eval(r, pp.out) * prefix_selector(pp.dims[4], g.kh) * prefix_selector(pp.dims[5], g.kw);
   sumcheck::check_final(claim, std::vector<Fp2>{e, vs, vd}, selection_terms(gamma));
   const MleLayout lx = mle_layout(xs);
@@ -528,7 +515,7 @@ void verify_maxpool(const IntNode& node, VerifierContext& ctx, std::span<const T
   auto second = ctx.sumcheck(lx.bits[2] + lx.bits[3], 2, target);
   const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
-  const Fp2 vx = receive_eval(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
+  const Fp2 vx = receive_evaluation(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
   const auto wr = window_weights(rows(xs, g), pp.dims[2], &pp.dims[4]);
   const auto wc = window_weights(cols(xs, g), pp.dims[3], &pp.dims[5]);
   const Fp2 weight = evaluate_mle(std::span<const Fp2>(wr), t_h) * evaluate_mle(std::span<const Fp2>(wc), t_w);

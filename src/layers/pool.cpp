@@ -79,19 +79,6 @@ void forward_reduce_sum(const IntNode& node, std::span<const IntTensor* const> i
 
 std::vector<sumcheck::Term> weighted_sum_terms(Fp2 scale) { return {{scale, {0, 1}}}; }
 
-Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
 // ---- sumpool ----
 
 Window1D rows(const Shape& x, const Pool2D& g) { return {g.oh, g.kh, g.sh, g.pt, g.dh, x[2]}; }
@@ -116,7 +103,7 @@ void prove_sumpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
   auto result = ctx.sumcheck(tables, weighted_sum_terms(Fp2::one()), out[0].value);
   const std::vector<Fp2> t_w(result.point.begin(), result.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(result.point.begin() + lx.bits[3], result.point.end());
-  send_eval(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
+  send_evaluation(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
 }
 
 void verify_sumpool(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -128,7 +115,7 @@ void verify_sumpool(const IntNode& node, VerifierContext& ctx, std::span<const T
   auto claim = ctx.sumcheck(lx.bits[2] + lx.bits[3], 2, out[0].value);
   const std::vector<Fp2> t_w(claim.point.begin(), claim.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(claim.point.begin() + lx.bits[3], claim.point.end());
-  const Fp2 vx = receive_eval(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
+  const Fp2 vx = receive_evaluation(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
   const auto wr = window_weights(rows(xs, g), r[2], nullptr), wc = window_weights(cols(xs, g), r[3], nullptr);
   const Fp2 weight = evaluate_mle(std::span<const Fp2>(wr), t_h) * evaluate_mle(std::span<const Fp2>(wc), t_w);
   sumcheck::check_final(claim, std::vector<Fp2>{vx, weight}, weighted_sum_terms(Fp2::one()));
@@ -188,7 +175,7 @@ void prove_reduce_sum(const IntNode& node, ProverContext& ctx, std::span<const T
   const Shape& xs = ctx.shape(x);
   const ReducePlan p = reduce_plan(node, xs, ctx.shape(node.outputs[0]), out[0].point);
   if (p.free_vars == 0) {
-    send_eval(ctx, x, fill_free(p, {}));
+    send_evaluation(ctx, x, fill_free(p, {}));
     return;
   }
   const auto tx = bind_variables(ctx.mle(x), p.fixed);
@@ -205,7 +192,7 @@ void prove_reduce_sum(const IntNode& node, ProverContext& ctx, std::span<const T
   }
   std::vector<sumcheck::TableRef> tables = {tx, sel};
   auto result = ctx.sumcheck(tables, weighted_sum_terms(p.scale), out[0].value);
-  send_eval(ctx, x, fill_free(p, result.point));
+  send_evaluation(ctx, x, fill_free(p, result.point));
 }
 
 void verify_reduce_sum(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -213,12 +200,12 @@ void verify_reduce_sum(const IntNode& node, VerifierContext& ctx, std::span<cons
   const Shape& xs = ctx.shape(x);
   const ReducePlan p = reduce_plan(node, xs, ctx.shape(node.outputs[0]), out[0].point);
   if (p.free_vars == 0) {
-    const Fp2 vx = receive_eval(ctx, x, fill_free(p, {}));
+    const Fp2 vx = receive_evaluation(ctx, x, fill_free(p, {}));
     if (vx * p.scale != out[0].value) throw VerifyError("output is not the sum of the input over the reduced axes");
     return;
   }
   auto claim = ctx.sumcheck(p.free_vars, 2, out[0].value);
-  const Fp2 vx = receive_eval(ctx, x, fill_free(p, claim.point));
+  const Fp2 vx = receive_evaluation(ctx, x, fill_free(p, claim.point));
   const MleLayout lx = mle_layout(xs);
   Fp2 sel = Fp2::one();
   for (size_t f = 0; f < p.free_dims.size(); ++f) {

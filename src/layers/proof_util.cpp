@@ -4,6 +4,19 @@
 
 namespace zk::layers {
 
+Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
+  ctx.send(v);
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
+Fp2 receive_evaluation(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
+  const Fp2 v = ctx.receive();
+  ctx.claim(tensor, point, v);
+  return v;
+}
+
 Fp2 real_selector(const Shape& shape, std::span<const Fp2> point) {
   const MleLayout layout = mle_layout(shape);
   auto dims = split_point(layout, point);

@@ -8,6 +8,11 @@
 
 namespace zk::layers {
 
+// The prover sends the evaluation of a committed tensor's MLE at `point` and records it as a claim
+// on that tensor; the verifier receives it and records the same claim. Returns the value.
+Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point);
+Fp2 receive_evaluation(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point);
+
 // MLE at `point` of the indicator of a tensor's real (unpadded) entries: the product of the
 // per-dimension prefix selectors. Relations that must not see padding are weighted by it.
 Fp2 real_selector(const Shape& shape, std::span<const Fp2> point);
