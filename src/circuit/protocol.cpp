@@ -80,12 +80,14 @@ std::vector<unsigned> witness_poly_vars(const Plan& plan) {
   std::vector<unsigned> vars;
   for (int t : plan.witness_tensors()) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);
   for (const auto& table : plan.tables) vars.push_back(lookup::table_vars(to_lookup_table(table)));
+  if (vars.empty()) vars.push_back(0);  // a model whose every tensor is public still commits one entry
   return vars;
 }
 
 std::vector<unsigned> weight_poly_vars(const Plan& plan) {
   std::vector<unsigned> vars;
   for (int t : plan.weight_tensors()) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);
+  if (vars.empty()) vars.push_back(0);  // a model without constants still commits one entry
   return vars;
 }
 

@@ -45,7 +45,8 @@ std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routin
                                                      std::vector<pcs::Claim>& witness_claims,
                                                      std::vector<pcs::Claim>& weight_claims);
 
-// The PCS layouts both sides derive from the plan (sizes in variables, in commitment order).
+// The PCS layouts both sides derive from the plan (sizes in variables, in commitment order). A
+// commitment is never empty: with nothing to commit it holds one zero entry.
 std::vector<unsigned> witness_poly_vars(const Plan& plan);
 std::vector<unsigned> weight_poly_vars(const Plan& plan);
 

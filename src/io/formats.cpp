@@ -295,9 +295,13 @@ Proof read_proof(std::span<const uint8_t> bytes) {
 }
 
 std::vector<uint8_t> read_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw Error("cannot open " + what + " '" + path + "'");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw Error("cannot read " + what + " '" + path + "'");
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw Error("cannot read " + what + " '" + path + "'");
   return bytes;
 }
 

@@ -94,6 +94,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   end_phase("witness tables, multiplicities");
   std::vector<std::vector<Fp>> committed = witness_tables;
   for (auto& m : multiplicities) committed.push_back(m);
+  if (committed.empty()) committed.push_back({Fp::zero()});  // as circuit::witness_poly_vars
   auto [witness_commitment, witness_data] = pcs::commit(committed, pk.pcs_params);
   committed.clear();
   committed.shrink_to_fit();

@@ -73,9 +73,8 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   pcs::Commitment witness_commitment{proof.witness_root,
                                      pcs::Layout::compute(circuit::witness_poly_vars(plan), vk.pcs_params),
                                      vk.pcs_params};
-  auto weight_vars = circuit::weight_poly_vars(plan);
-  if (weight_vars.empty()) weight_vars.push_back(0);
-  pcs::Commitment weights_commitment{vk.weights_root, pcs::Layout::compute(weight_vars, vk.pcs_params), vk.pcs_params};
+  pcs::Commitment weights_commitment{vk.weights_root,
+                                     pcs::Layout::compute(circuit::weight_poly_vars(plan), vk.pcs_params), vk.pcs_params};
   try {
     pcs::verify(witness_commitment, witness_claims, proof.witness_opening, transcript);
   } catch (const VerifyError& e) {

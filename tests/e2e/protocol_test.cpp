@@ -128,6 +128,24 @@ TEST(Protocol, EverySampledSingleByteFlipIsRejectedWithoutCrashing) {
   EXPECT_GT(tried, 600u);
 }
 
+TEST(Protocol, AModelWithNothingToCommitStillProvesAndRejectsALie) {
+  // Input and output public, no weights, no lookups: both commitments hold one zero entry.
+  IntGraph g;
+  const int a = g.add_input("a", {2, 3}, 0, 1.0, 100);
+  const int b = g.add_input("b", {3}, 0, 1.0, 100);
+  IntNode add;
+  add.op = "add";
+  add.name = "add";
+  add.inputs = {a, b};
+  g.outputs = {g.add_node(add, {"y"}, 0, 1.0)};
+  auto keys = prover::setup(g, test_params());
+  auto result = prover::prove(keys.pk, {random_tensor({2, 3}, 100, 3), random_tensor({3}, 100, 4)});
+  std::string why;
+  EXPECT_TRUE(accepts(keys.vk, io::write_proof(result.proof), &why)) << why;
+  result.proof.outputs[0].data[5] += 1;
+  EXPECT_FALSE(accepts(keys.vk, io::write_proof(result.proof)));
+}
+
 TEST(Protocol, TruncatedProofsAreRejected) {
   auto f = make_fixture();
   for (size_t len = 0; len < f.proof_bytes.size(); len += 97) {
