@@ -12,12 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-json parse_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error("cannot open '" + path + "'");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string text = ss.str();
+json parse_text(const std::string& text, const std::string& path) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
@@ -32,9 +27,19 @@ json parse_file(const std::string& path) {
   }
 }
 
+json parse_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot open '" + path + "'");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return parse_text(ss.str(), path);
+}
+
 // Flattens nested arrays in row-major order, recording the nesting shape when it is regular.
 void flatten(const json& j, const std::string& what, std::vector<float>& out, onnx::Shape& shape, size_t depth, bool& regular) {
   if (j.is_array()) {
+    // Bounded so that a hostile file cannot recurse the stack away ([[[[...]]]] a million deep).
+    if (depth >= 64) throw Error(what + ": arrays nested more than 64 deep");
     if (shape.size() <= depth) shape.push_back(static_cast<int64_t>(j.size()));
     else if (shape[depth] != static_cast<int64_t>(j.size())) regular = false;
     for (const auto& e : j) flatten(e, what, out, shape, depth + 1, regular);
@@ -102,6 +107,10 @@ std::vector<onnx::Tensor> sample_from(const json& j, const onnx::Graph& g, const
 
 std::vector<onnx::Tensor> read_inputs(const std::string& path, const onnx::Graph& graph) {
   return sample_from(parse_file(path), graph, path);
+}
+
+std::vector<onnx::Tensor> parse_inputs(const std::string& text, const onnx::Graph& graph, const std::string& what) {
+  return sample_from(parse_text(text, what), graph, what);
 }
 
 std::vector<std::vector<onnx::Tensor>> read_samples(const std::string& path, const onnx::Graph& graph) {

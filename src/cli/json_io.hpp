@@ -14,6 +14,8 @@ namespace zk::cli {
 
 // One tensor per model input (graph.inputs order), shapes taken from the graph.
 std::vector<onnx::Tensor> read_inputs(const std::string& path, const onnx::Graph& graph);
+// The same from JSON text in memory; `what` names its source in messages.
+std::vector<onnx::Tensor> parse_inputs(const std::string& text, const onnx::Graph& graph, const std::string& what);
 // Calibration: the same form as an input file (one sample), or a JSON array of such objects.
 std::vector<std::vector<onnx::Tensor>> read_samples(const std::string& path, const onnx::Graph& graph);
 

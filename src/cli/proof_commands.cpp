@@ -6,66 +6,47 @@
 //   inspect FILE
 // verify prints "verified" and exits 0 for a valid proof; a proof that fails any check (or does
 // not parse) exits 1 with the reason; usage and input errors exit 2.
-#include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "cli/json_io.hpp"
+#include "cli/output.hpp"
+#include "hash/sha256.hpp"
 #include "io/formats.hpp"
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
 #include "quant/quantizer.hpp"
-#include "verifier/verifier.hpp"
+#include "zkinfer/zkinfer.hpp"
 
 namespace zk::cli {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// The model inputs as the JSON reader sees them: names and shapes from the integer graph.
-onnx::Graph input_signature(const layers::IntGraph& g) {
-  onnx::Graph sig;
-  for (int t : g.inputs) sig.inputs.push_back({g.tensors[t].name, onnx::DType::Float32, g.tensors[t].shape});
-  return sig;
-}
-
-std::vector<layers::IntTensor> read_quantized_inputs(const std::string& path, const layers::IntGraph& g) {
-  return quant::quantize_inputs(g, read_inputs(path, input_signature(g)));
-}
-
-std::vector<NamedOutput> dequantized_outputs(const layers::IntGraph& g, const std::vector<layers::IntTensor>& outs) {
-  std::vector<NamedOutput> named;
-  for (size_t i = 0; i < outs.size(); ++i) {
-    const auto& info = g.tensors[g.outputs[i]];
-    named.push_back({info.name, info.shape, layers::dequantize(info, outs[i])});
-  }
-  return named;
-}
-
-layers::IntGraph load_model(const std::string& path) { return io::read_model(io::read_file(path, "compiled model")); }
 
 struct CompileOptions {
   std::string model, output, calibration, preset = "accuracy";
 };
 
 void compile(const CompileOptions& o) {
-  const auto start = Clock::now();
+  PhaseTimer timer;
   onnx::Graph g = onnx::import_file(o.model);
-  for (const auto& note : g.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  for (const auto& n : g.notes) note(n);
+  timer.mark("import");
   auto config = quant::QuantConfig::from_preset(o.preset);
   std::vector<quant::Sample> calib;
   if (!o.calibration.empty()) calib = read_samples(o.calibration, g);
   layers::IntGraph ig = quant::compile(g, config, calib);
+  timer.mark("quantize");
   prover::setup(ig, prover::default_pcs_params());  // refuses, naming the layer, what cannot be proven
+  timer.mark("provability check");
   io::write_file(o.output, io::write_model(ig));
-  std::printf("compiled %s -> %s: %zu integer layers, preset %s (%.2f s)\n", o.model.c_str(), o.output.c_str(),
-              ig.nodes.size(), config.preset.c_str(), seconds_since(start));
+  timer.mark("write");
+  say("compiled %s -> %s: %zu integer layers, preset %s (%.2f s)\n", o.model.c_str(), o.output.c_str(),
+      ig.nodes.size(), config.preset.c_str(), timer.total());
 }
 
 struct SetupOptions {
@@ -73,138 +54,247 @@ struct SetupOptions {
 };
 
 void setup(const SetupOptions& o) {
-  const auto start = Clock::now();
-  auto keys = prover::setup(load_model(o.model));
-  io::write_file(o.pk, io::write_proving_key(keys.pk));
-  const auto vk_bytes = io::write_verifying_key(keys.vk);
-  io::write_file(o.vk, vk_bytes);
-  std::printf("setup: wrote %s and %s (%zu bytes), weights committed (%.2f s)\n", o.pk.c_str(), o.vk.c_str(),
-              vk_bytes.size(), seconds_since(start));
+  PhaseTimer timer;
+  const auto model = io::read_file(o.model, "compiled model");
+  timer.mark("read model");
+  const auto keys = zkinfer::setup(model);
+  timer.mark("setup");
+  io::write_file(o.pk, keys.pk);
+  io::write_file(o.vk, keys.vk);
+  timer.mark("write keys");
+  say("setup: wrote %s and %s (%zu bytes), weights committed (%.2f s)\n", o.pk.c_str(), o.vk.c_str(),
+      keys.vk.size(), timer.total());
 }
 
 struct ProveOptions {
-  std::string model, pk, input, proof, output;
+  std::string model, pk, input, proof, output, preset = "accuracy";
+  bool json = false;
 };
 
-void prove(const ProveOptions& o) {
-  const auto start = Clock::now();
-  io::ProvingKey pk = io::read_proving_key(io::read_file(o.pk, "proving key"));
-  if (!o.model.empty()) {
-    layers::IntGraph model = load_model(o.model);
-    if (io::write_model(model) != io::write_model(pk.graph)) {
-      throw Error("the proving key '" + o.pk + "' was not made from the model '" + o.model + "'");
+// `prove MODEL.onnx` without --pk: compile and set up once into MODEL.onnx.zkinfer/, and reuse
+// that for as long as the ONNX file (and preset) are unchanged. The stamp holds the SHA-256 of
+// the ONNX bytes and the preset, so an edited model is never proven with stale keys.
+struct CachedKeys {
+  std::string dir, zkm, pk, vk;
+  bool reused = false;
+};
+
+CachedKeys cached_keys(const std::string& onnx_path, const std::string& preset, PhaseTimer& timer) {
+  namespace fs = std::filesystem;
+  CachedKeys c;
+  c.dir = onnx_path + ".zkinfer";
+  const std::string stem = fs::path(onnx_path).stem().string();
+  c.zkm = (fs::path(c.dir) / (stem + ".zkm")).string();
+  c.pk = (fs::path(c.dir) / (stem + ".pk")).string();
+  c.vk = (fs::path(c.dir) / (stem + ".vk")).string();
+  const std::string stamp_path = (fs::path(c.dir) / "source.sha256").string();
+
+  const auto onnx_bytes = io::read_file(onnx_path, "ONNX model");
+  const std::string stamp = to_hex(sha256(onnx_bytes)) + " preset=" + preset + "\n";
+  std::error_code ec;
+  if (fs::exists(c.zkm, ec) && fs::exists(c.pk, ec) && fs::exists(c.vk, ec) && fs::exists(stamp_path, ec)) {
+    std::ifstream f(stamp_path, std::ios::binary);
+    const std::string old((std::istreambuf_iterator<char>(f)), {});
+    if (old == stamp) {
+      c.reused = true;
+      say("using cached keys in %s (the ONNX file is unchanged)\n", c.dir.c_str());
+      return c;
     }
+    say("%s changed since its keys were made: compiling and setting up again\n", onnx_path.c_str());
+  } else {
+    say("first proof for %s: compiling and setting up into %s (once; later proofs reuse it)\n", onnx_path.c_str(),
+        c.dir.c_str());
   }
-  auto inputs = read_quantized_inputs(o.input, pk.graph);
-  auto result = prover::prove(pk, inputs);
-  const auto bytes = io::write_proof(result.proof);
-  io::write_file(o.proof, bytes);
-  if (!o.output.empty()) write_outputs(o.output, dequantized_outputs(pk.graph, result.outputs));
-  std::printf("proved: %s (%zu bytes, %.2f s)\n", o.proof.c_str(), bytes.size(), seconds_since(start));
+  zkinfer::CompileOptions options;
+  options.preset = preset;
+  const auto model = zkinfer::compile(onnx_bytes, options);
+  timer.mark("compile");
+  const auto keys = zkinfer::setup(model);
+  timer.mark("setup");
+  fs::create_directories(c.dir, ec);
+  if (ec) throw Error("cannot create the cache folder '" + c.dir + "': " + ec.message());
+  // The stamp goes last: an interrupted run leaves no stamp, so the next run starts over.
+  fs::remove(stamp_path, ec);
+  io::write_file(c.zkm, model);
+  io::write_file(c.pk, keys.pk);
+  io::write_file(c.vk, keys.vk);
+  io::write_file(stamp_path, std::span(reinterpret_cast<const uint8_t*>(stamp.data()), stamp.size()));
+  say("compiled %s (preset %s) and wrote %s, %s, %s\n", onnx_path.c_str(), preset.c_str(), c.zkm.c_str(),
+      c.pk.c_str(), c.vk.c_str());
+  timer.mark("write cache");
+  return c;
+}
+
+bool is_onnx_path(const std::string& path) {
+  return path.size() > 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
+}
+
+zkinfer::Inputs to_named(const std::vector<onnx::Tensor>& tensors, const onnx::Graph& sig) {
+  zkinfer::Inputs named;
+  for (size_t i = 0; i < tensors.size(); ++i) named[sig.inputs[i].name] = tensors[i].f;
+  return named;
+}
+
+onnx::Graph input_signature(const zkinfer::Signature& s) {
+  onnx::Graph sig;
+  for (const auto& t : s.inputs) sig.inputs.push_back({t.name, onnx::DType::Float32, t.shape});
+  return sig;
+}
+
+nlohmann::json tensors_json(const std::vector<zkinfer::Tensor>& ts) {
+  auto arr = nlohmann::json::array();
+  for (const auto& t : ts) arr.push_back({{"name", t.name}, {"shape", t.shape}, {"data", t.data}});
+  return arr;
+}
+
+void prove(ProveOptions o) {
+  PhaseTimer timer;
+  CachedKeys cache;
+  if (o.pk.empty()) {
+    if (o.model.empty() || !is_onnx_path(o.model))
+      throw Error("give the proving key with --pk, or an ONNX model (MODEL.onnx) to compile and set up automatically");
+    cache = cached_keys(o.model, o.preset, timer);
+    o.pk = cache.pk;
+    if (o.proof.empty()) o.proof = o.model.substr(0, o.model.size() - 5) + ".proof";
+  } else if (o.proof.empty()) {
+    throw Error("--proof is required with --pk (where to write the proof)");
+  }
+  const auto pk_bytes = io::read_file(o.pk, "proving key");
+  const auto pk = zkinfer::ProvingKey::load(pk_bytes);
+  timer.mark("read proving key");
+  if (!o.model.empty() && cache.dir.empty()) {
+    if (!pk.is_for_model(io::read_file(o.model, "compiled model")))
+      throw Error("the proving key '" + o.pk + "' was not made from the model '" + o.model + "'");
+  }
+  const onnx::Graph sig = input_signature(pk.signature());
+  const auto inputs = to_named(read_inputs(o.input, sig), sig);
+  timer.mark("read input");
+  auto result = zkinfer::prove(pk, inputs);
+  timer.mark("prove");
+  for (const auto& [phase, s] : result.phase_seconds) timer.detail(phase, s);
+  io::write_file(o.proof, result.proof);
+  if (!o.output.empty()) {
+    std::vector<NamedOutput> outs;
+    for (const auto& t : result.outputs) outs.push_back({t.name, t.shape, t.data});
+    write_outputs(o.output, outs);
+  }
+  timer.mark("write proof");
+  say("proved: %s (%zu bytes, %.2f s)\n", o.proof.c_str(), result.proof.size(), timer.total());
+  if (!cache.dir.empty()) say("verify with: zkinfer verify --vk %s --proof %s\n", cache.vk.c_str(), o.proof.c_str());
+  if (o.json) {
+    nlohmann::json j{{"proof", o.proof},
+                     {"proof_bytes", result.proof.size()},
+                     {"seconds", timer.total()},
+                     {"outputs", tensors_json(result.outputs)}};
+    if (!cache.dir.empty()) j["cache"] = {{"dir", cache.dir}, {"reused", cache.reused}, {"vk", cache.vk}, {"pk", cache.pk}};
+    emit_json(j);
+  }
 }
 
 struct VerifyOptions {
   std::string vk, proof, input, output;
+  bool json = false;
 };
 
-// A proof fault (unparseable or failing a check) is a rejected proof: exit 1.
-[[noreturn]] void reject(const std::string& why) { throw VerifyError(why); }
-
 void verify(const VerifyOptions& o) {
-  const auto start = Clock::now();
-  io::VerifyingKey vk = io::read_verifying_key(io::read_file(o.vk, "verifying key"));
-  std::vector<uint8_t> bytes = io::read_file(o.proof, "proof");
-  io::Proof proof;
-  try {
-    proof = io::read_proof(bytes);
-  } catch (const VerifyError&) {
-    throw;
-  } catch (const Error& e) {
-    reject(e.what());
-  }
-  try {
-    verifier::verify(vk, proof);
-  } catch (const VerifyError&) {
-    throw;
-  } catch (const Error& e) {
-    reject(e.what());
-  }
+  PhaseTimer timer;
+  const auto vk = zkinfer::VerifyingKey::load(io::read_file(o.vk, "verifying key"));
+  const auto proof = io::read_file(o.proof, "proof");
+  timer.mark("read files");
+  // The expected values are the caller's input: errors in them are usage errors (exit 2), so they
+  // are read here, before any verdict on the proof.
+  zkinfer::VerifyOptions expect;
   if (!o.input.empty()) {
-    auto expected = read_quantized_inputs(o.input, vk.graph);
-    for (size_t i = 0; i < expected.size(); ++i) {
-      if (expected[i].data != proof.inputs.at(i).data) {
-        reject("the proof is about a different input than " + o.input + " (input '" +
-               vk.graph.tensors[vk.graph.inputs[i]].name + "' differs)");
-      }
-    }
+    const onnx::Graph sig = input_signature(vk.signature());
+    expect.expected_inputs = to_named(read_inputs(o.input, sig), sig);
+    expect.inputs_source = o.input;
   }
   if (!o.output.empty()) {
-    // The output file holds dequantized values; compare in the integer domain.
-    auto given = read_outputs(o.output);
-    if (given.size() != proof.outputs.size()) {
-      reject("the proof has " + std::to_string(proof.outputs.size()) + " outputs, " + o.output + " has " +
-             std::to_string(given.size()));
-    }
-    for (size_t i = 0; i < given.size(); ++i) {
-      const auto& info = vk.graph.tensors[vk.graph.outputs[i]];
-      if (given[i].data.size() != proof.outputs[i].data.size()) {
-        reject("the proof's output '" + info.name + "' has " + std::to_string(proof.outputs[i].data.size()) +
-               " values, " + o.output + " has " + std::to_string(given[i].data.size()));
-      }
-      for (size_t k = 0; k < given[i].data.size(); ++k) {
-        const double q = std::nearbyint(static_cast<double>(given[i].data[k]) / info.step);
-        if (q != static_cast<double>(proof.outputs[i].data[k])) {
-          reject("the proof's output '" + info.name + "' differs from " + o.output + " at index " + std::to_string(k));
-        }
-      }
-    }
+    std::vector<std::vector<float>> outs;
+    for (auto& g : read_outputs(o.output)) outs.push_back(std::move(g.data));
+    expect.expected_outputs = std::move(outs);
+    expect.outputs_source = o.output;
   }
-  std::printf("verified (%.1f ms)\n", 1e3 * seconds_since(start));
+  auto result = zkinfer::verify(vk, proof, expect);
+  timer.mark("verify");
+  if (o.json) {
+    nlohmann::json j{{"verified", result.ok}, {"seconds", timer.total()}};
+    if (result.ok) {
+      j["inputs"] = tensors_json(result.inputs);
+      j["outputs"] = tensors_json(result.outputs);
+    } else {
+      j["reason"] = result.reason;
+    }
+    emit_json(j);
+  }
+  if (!result.ok) throw VerifyError(result.reason);  // exit 1, reason on stderr
+  say("verified (%.1f ms)\n", 1e3 * timer.total());
 }
 
-void print_graph_summary(const layers::IntGraph& g) {
+// Human text via say(); the same facts into `j` for --json.
+void describe_graph(const layers::IntGraph& g, nlohmann::json& j) {
   size_t weights = 0;
   for (const auto& [id, t] : g.constants) weights += static_cast<size_t>(layers::numel(g.tensors[id].shape));
-  std::printf("  layers: %zu, tensors: %zu, weight values: %zu\n", g.nodes.size(), g.tensors.size(), weights);
-  for (int t : g.inputs) std::printf("  input  '%s' %s\n", g.tensors[t].name.c_str(), layers::shape_str(g.tensors[t].shape).c_str());
-  for (int t : g.outputs) std::printf("  output '%s' %s\n", g.tensors[t].name.c_str(), layers::shape_str(g.tensors[t].shape).c_str());
+  say("  layers: %zu, tensors: %zu, weight values: %zu\n", g.nodes.size(), g.tensors.size(), weights);
+  j["layers"] = g.nodes.size();
+  j["tensors"] = g.tensors.size();
+  j["weight_values"] = weights;
+  j["inputs"] = j["outputs"] = nlohmann::json::array();
+  for (int t : g.inputs) {
+    say("  input  '%s' %s\n", g.tensors[t].name.c_str(), layers::shape_str(g.tensors[t].shape).c_str());
+    j["inputs"].push_back({{"name", g.tensors[t].name}, {"shape", g.tensors[t].shape}});
+  }
+  for (int t : g.outputs) {
+    say("  output '%s' %s\n", g.tensors[t].name.c_str(), layers::shape_str(g.tensors[t].shape).c_str());
+    j["outputs"].push_back({{"name", g.tensors[t].name}, {"shape", g.tensors[t].shape}});
+  }
   std::map<std::string, int> ops;
   for (const auto& n : g.nodes) ++ops[n.op];
   std::string list;
   for (const auto& [op, count] : ops) list += (list.empty() ? "" : ", ") + op + " x" + std::to_string(count);
-  std::printf("  layer kinds: %s\n", list.c_str());
+  say("  layer kinds: %s\n", list.c_str());
+  j["layer_kinds"] = ops;
 }
 
-void print_params(const pcs::PcsParams& p, const layers::IntGraph& g) {
+void describe_params(const pcs::PcsParams& p, const layers::IntGraph& g, nlohmann::json& j) {
   uint64_t total = 0;
   for (const auto& t : g.tensors) total += static_cast<uint64_t>(layers::numel(t.shape));
   auto bits = pcs::security_bits(p, std::max<uint64_t>(total, 2));
-  std::printf("  commitment: BaseFold, rate 1/%u, %u queries, %u-bit proof of work, hiding %s\n", 1u << p.log_inv_rate,
-              p.num_queries, p.pow_bits, p.hiding ? "on" : "off");
-  std::printf("  security: %.0f bits conjectured, %.0f bits proven (commitment; see docs/security.md)\n", bits.conjectured,
-              bits.proven);
+  say("  commitment: BaseFold, rate 1/%u, %u queries, %u-bit proof of work, hiding %s\n", 1u << p.log_inv_rate,
+      p.num_queries, p.pow_bits, p.hiding ? "on" : "off");
+  say("  security: %.0f bits conjectured, %.0f bits proven (commitment; see docs/security.md)\n", bits.conjectured,
+      bits.proven);
+  j["commitment"] = {{"scheme", "BaseFold"}, {"inverse_rate", 1u << p.log_inv_rate}, {"queries", p.num_queries},
+                     {"pow_bits", p.pow_bits}, {"hiding", p.hiding}};
+  j["security_bits"] = {{"conjectured", bits.conjectured}, {"proven", bits.proven}};
 }
 
-void inspect(const std::string& path) {
+void inspect(const std::string& path, bool json) {
   auto bytes = io::read_file(path, "file");
   if (bytes.size() < 8) throw Error("'" + path + "' is not a zkinfer file (too short)");
   const std::string magic(bytes.begin(), bytes.begin() + 8);
+  nlohmann::json j{{"file", path}, {"bytes", bytes.size()}};
   if (magic == std::string("ZKINFZKM", 8)) {
     auto g = io::read_model(bytes);
-    std::printf("%s: compiled model (%zu bytes)\n", path.c_str(), bytes.size());
-    print_graph_summary(g);
+    say("%s: compiled model (%zu bytes)\n", path.c_str(), bytes.size());
+    j["kind"] = "compiled model";
+    describe_graph(g, j);
   } else if (magic == std::string("ZKINFPK\0", 8)) {
     auto pk = io::read_proving_key(bytes);
-    std::printf("%s: proving key (%zu bytes)\n", path.c_str(), bytes.size());
-    print_graph_summary(pk.graph);
-    print_params(pk.pcs_params, pk.graph);
+    say("%s: proving key (%zu bytes)\n", path.c_str(), bytes.size());
+    j["kind"] = "proving key";
+    describe_graph(pk.graph, j);
+    describe_params(pk.pcs_params, pk.graph, j);
   } else if (magic == std::string("ZKINFVK\0", 8)) {
     auto vk = io::read_verifying_key(bytes);
-    std::printf("%s: verifying key (%zu bytes)\n", path.c_str(), bytes.size());
-    std::printf("  architecture hash %s\n  weights commitment %s\n", to_hex(vk.architecture_hash).c_str(),
-                to_hex(vk.weights_root).c_str());
-    print_graph_summary(vk.graph);
-    print_params(vk.pcs_params, vk.graph);
+    say("%s: verifying key (%zu bytes)\n", path.c_str(), bytes.size());
+    say("  architecture hash %s\n  weights commitment %s\n", to_hex(vk.architecture_hash).c_str(),
+        to_hex(vk.weights_root).c_str());
+    j["kind"] = "verifying key";
+    j["architecture_hash"] = to_hex(vk.architecture_hash);
+    j["weights_commitment"] = to_hex(vk.weights_root);
+    describe_graph(vk.graph, j);
+    describe_params(vk.pcs_params, vk.graph, j);
   } else if (magic == std::string("ZKINFPRF", 8)) {
     auto p = io::read_proof(bytes);
     size_t values = 0, sumchecks = 0;
@@ -212,15 +302,25 @@ void inspect(const std::string& path) {
       values += n.values.size();
       sumchecks += n.sumchecks.size();
     }
-    std::printf("%s: proof (%zu bytes)\n", path.c_str(), bytes.size());
-    std::printf("  for architecture %s\n", to_hex(p.architecture_hash).c_str());
-    std::printf("  layer proofs: %zu (%zu values, %zu sumchecks), lookup arguments: %zu\n", p.nodes.size(), values,
-                sumchecks, p.lookups.size());
-    std::printf("  witness commitment: opening of %zu bytes; weights: %zu bytes\n", pcs::serialize(p.witness_opening).size(),
-                pcs::serialize(p.weights_opening).size());
+    const size_t witness_opening = pcs::serialize(p.witness_opening).size();
+    const size_t weights_opening = pcs::serialize(p.weights_opening).size();
+    say("%s: proof (%zu bytes)\n", path.c_str(), bytes.size());
+    say("  for architecture %s\n", to_hex(p.architecture_hash).c_str());
+    say("  layer proofs: %zu (%zu values, %zu sumchecks), lookup arguments: %zu\n", p.nodes.size(), values, sumchecks,
+        p.lookups.size());
+    say("  witness commitment: opening of %zu bytes; weights: %zu bytes\n", witness_opening, weights_opening);
+    j["kind"] = "proof";
+    j["architecture_hash"] = to_hex(p.architecture_hash);
+    j["layer_proofs"] = p.nodes.size();
+    j["values"] = values;
+    j["sumchecks"] = sumchecks;
+    j["lookup_arguments"] = p.lookups.size();
+    j["witness_opening_bytes"] = witness_opening;
+    j["weights_opening_bytes"] = weights_opening;
   } else {
     throw Error("'" + path + "' is not a zkinfer file (unknown magic bytes)");
   }
+  if (json) emit_json(j);
 }
 
 }  // namespace
@@ -248,13 +348,24 @@ void add_proof_commands(CLI::App& app) {
   {
     auto o = std::make_shared<ProveOptions>();
     auto* cmd = app.add_subcommand("prove", "Run the model on an input and prove the output");
-    cmd->add_option("model", o->model, "compiled model (.zkm); checked against the proving key");
-    cmd->add_option("--pk", o->pk, "proving key")->required();
+    cmd->add_option("model", o->model,
+                    "compiled model (.zkm), checked against --pk; or an ONNX model, compiled and set up on first use");
+    cmd->add_option("--pk", o->pk, "proving key (not needed with an ONNX model)");
     cmd->add_option("--input", o->input, "input JSON")->required();
-    cmd->add_option("--proof", o->proof, "proof to write")->required();
+    cmd->add_option("--proof", o->proof, "proof to write (default with an ONNX model: MODEL.proof)");
     cmd->add_option("--output", o->output, "write the proven output (dequantized) as JSON");
-    cmd->footer("Example: zkinfer prove lenet5.zkm --pk lenet5.pk --input input.json --proof lenet5.proof");
-    cmd->callback([o] { prove(*o); });
+    cmd->add_option("--preset", o->preset, "quantization preset, when compiling an ONNX model on the fly")
+        ->check(CLI::IsMember({"accuracy", "cost"}));
+    cmd->add_flag("--json", o->json, "print the result as JSON on stdout");
+    cmd->footer(
+        "Examples:\n"
+        "  zkinfer prove lenet5.zkm --pk lenet5.pk --input input.json --proof lenet5.proof\n"
+        "  zkinfer prove lenet5.onnx --input input.json     # compiles and sets up into lenet5.onnx.zkinfer/ once,\n"
+        "                                                   # reused while lenet5.onnx is unchanged; writes lenet5.proof");
+    cmd->callback([o] {
+      output_flags().json = o->json;
+      prove(*o);
+    });
   }
   {
     auto o = std::make_shared<VerifyOptions>();
@@ -263,15 +374,24 @@ void add_proof_commands(CLI::App& app) {
     cmd->add_option("--proof", o->proof, "proof")->required();
     cmd->add_option("--input", o->input, "also check that the proof is about exactly this input");
     cmd->add_option("--output", o->output, "also check that the proof's output is exactly this");
+    cmd->add_flag("--json", o->json, "print {\"verified\": true|false, ...} as JSON on stdout");
     cmd->footer("Example: zkinfer verify --vk lenet5.vk --proof lenet5.proof --output out.json");
-    cmd->callback([o] { verify(*o); });
+    cmd->callback([o] {
+      output_flags().json = o->json;
+      verify(*o);
+    });
   }
   {
     auto path = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("inspect", "Describe a .zkm, proving key, verifying key or proof file");
     cmd->add_option("file", *path, "file to describe")->required();
-    cmd->footer("Example: zkinfer inspect lenet5.vk");
-    cmd->callback([path] { inspect(*path); });
+    cmd->add_flag("--json", *json, "print the description as JSON on stdout");
+    cmd->footer("Example: zkinfer inspect lenet5.vk --json");
+    cmd->callback([path, json] {
+      output_flags().json = *json;
+      inspect(*path, *json);
+    });
   }
 }
 

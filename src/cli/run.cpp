@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/json_io.hpp"
+#include "cli/output.hpp"
 #include "onnx/import.hpp"
 #include "quant/quantizer.hpp"
 
@@ -18,6 +19,7 @@ namespace {
 
 struct RunOptions {
   std::string model, input, output, calibration, preset = "accuracy";
+  bool json = false;
 };
 
 std::string preview(const std::vector<float>& v, size_t n = 8) {
@@ -32,8 +34,10 @@ std::string preview(const std::vector<float>& v, size_t n = 8) {
 }
 
 void run(const RunOptions& o) {
+  PhaseTimer timer;
   onnx::Graph g = onnx::import_file(o.model);
-  for (const auto& note : g.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  for (const auto& n : g.notes) note(n);
+  timer.mark("import");
   auto config = quant::QuantConfig::from_preset(o.preset);
   auto inputs = read_inputs(o.input, g);
   std::vector<quant::Sample> calib;
@@ -43,22 +47,31 @@ void run(const RunOptions& o) {
     calib = quant::default_calibration(g, config);
     calib.push_back(inputs);
   }
+  timer.mark("read input");
   layers::IntGraph ig = quant::compile(g, config, calib);
+  timer.mark("quantize");
   auto r = quant::run_and_compare(g, ig, inputs);
-  std::printf("model %s: %zu integer layers, preset %s (%d-bit weights, %d-bit activations)\n", o.model.c_str(), ig.nodes.size(),
-              config.preset.c_str(), config.weight_bits, config.activation_bits);
+  timer.mark("run float and integer");
+  say("model %s: %zu integer layers, preset %s (%d-bit weights, %d-bit activations)\n", o.model.c_str(), ig.nodes.size(),
+      config.preset.c_str(), config.weight_bits, config.activation_bits);
   std::vector<NamedOutput> outs;
+  nlohmann::json jouts = nlohmann::json::array();
   for (const auto& c : r.outputs) {
-    std::printf("output '%s' %s\n", c.name.c_str(), onnx::shape_str(c.shape).c_str());
-    std::printf("  float:     %s\n", preview(c.float_values).c_str());
-    std::printf("  quantized: %s\n", preview(c.quantized_values).c_str());
-    std::printf("  max abs error %.6g, max rel error %.6g (relative to max |float output|)\n", c.max_abs_error, c.max_rel_error);
+    say("output '%s' %s\n", c.name.c_str(), onnx::shape_str(c.shape).c_str());
+    say("  float:     %s\n", preview(c.float_values).c_str());
+    say("  quantized: %s\n", preview(c.quantized_values).c_str());
+    say("  max abs error %.6g, max rel error %.6g (relative to max |float output|)\n", c.max_abs_error, c.max_rel_error);
     outs.push_back({c.name, c.shape, c.quantized_values});
+    jouts.push_back({{"name", c.name}, {"shape", c.shape}, {"float", c.float_values}, {"quantized", c.quantized_values},
+                     {"max_abs_error", c.max_abs_error}, {"max_rel_error", c.max_rel_error}});
   }
   if (!o.output.empty()) {
     write_outputs(o.output, outs);
-    std::printf("wrote %s\n", o.output.c_str());
+    say("wrote %s\n", o.output.c_str());
   }
+  if (o.json)
+    emit_json({{"model", o.model}, {"integer_layers", ig.nodes.size()}, {"preset", config.preset},
+               {"weight_bits", config.weight_bits}, {"activation_bits", config.activation_bits}, {"outputs", jouts}});
 }
 
 }  // namespace
@@ -71,7 +84,12 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--output", opts->output, "write the quantized outputs as JSON");
   cmd->add_option("--calibration", opts->calibration, "calibration samples (input JSON, or a JSON array of them)");
   cmd->add_option("--preset", opts->preset, "quantization preset")->check(CLI::IsMember({"accuracy", "cost"}));
-  cmd->callback([opts] { run(*opts); });
+  cmd->add_flag("--json", opts->json, "print the float and quantized outputs and their errors as JSON on stdout");
+  cmd->footer("Example: zkinfer run lenet5.onnx --input input.json --preset cost --json");
+  cmd->callback([opts] {
+    output_flags().json = opts->json;
+    run(*opts);
+  });
 }
 
 }  // namespace zk::cli

@@ -1,0 +1,195 @@
+// The `zkinfer` command's output modes: --json parses, -q is silent on success, -v times phases,
+// every subcommand's --help has an example, and one-shot `prove MODEL.onnx` caches its keys.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "modelgen.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+class CliOutput : public ::testing::Test {
+ protected:
+  static fs::path dir;
+  static void SetUpTestSuite() {
+    dir = fs::temp_directory_path() / ("zkinfer_cli_output_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    write_model("mlp.onnx", 0);
+    zk::modelgen::Spec spec;
+    spec.kind = zk::modelgen::Kind::kMlp;
+    spec.sizes = {12, 8, 4};
+    std::ofstream(path("in.json")) << zk::modelgen::example_input_json(spec);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir); }
+  static void write_model(const std::string& name, uint64_t seed) {
+    zk::modelgen::Spec spec;
+    spec.kind = zk::modelgen::Kind::kMlp;
+    spec.sizes = {12, 8, 4};
+    spec.seed = seed;
+    zk::modelgen::write_file(path(name), zk::modelgen::serialize(zk::modelgen::generate(spec).proto));
+  }
+  static std::string path(const std::string& f) { return (dir / f).string(); }
+  static std::string slurp(const std::string& p) {
+    std::ifstream f(p);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  static Result run(const std::string& args) {
+    const std::string out = path("stdout.txt"), err = path("stderr.txt");
+    const std::string cmd = std::string(ZKINFER_BIN) + " " + args + " >" + out + " 2>" + err;
+    int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  // Compiled model, keys and one proof, made once through the classic (non-one-shot) commands.
+  static void ensure_keys() {
+    static bool done = false;
+    if (done) return;
+    ASSERT_EQ(run("compile " + path("mlp.onnx") + " -o " + path("mlp.zkm")).code, 0);
+    ASSERT_EQ(run("setup " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --vk " + path("mlp.vk")).code, 0);
+    done = true;
+  }
+};
+fs::path CliOutput::dir;
+
+TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
+  ensure_keys();
+  Result r = run("run " + path("mlp.onnx") + " --input " + path("in.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["outputs"][0]["quantized"].size(), 4u) << r.out;
+
+  r = run("prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") + " --proof " +
+          path("p.proof") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["proof"], path("p.proof"));
+  EXPECT_GT(j["proof_bytes"].get<size_t>(), 0u);
+  EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
+
+  r = run("verify --vk " + path("mlp.vk") + " --proof " + path("p.proof") + " --input " + path("in.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["verified"], true);
+  EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
+
+  // A rejected proof: still one JSON document on stdout, exit 1, the reason also on stderr.
+  std::string bytes = slurp(path("p.proof"));
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(path("bad.proof"), std::ios::binary) << bytes;
+  r = run("verify --vk " + path("mlp.vk") + " --proof " + path("bad.proof") + " --json");
+  EXPECT_EQ(r.code, 1);
+  j = json::parse(r.out);
+  EXPECT_EQ(j["verified"], false);
+  EXPECT_FALSE(j["reason"].get<std::string>().empty());
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+
+  for (const char* f : {"mlp.zkm", "mlp.pk", "mlp.vk", "p.proof"}) {
+    r = run("inspect " + path(f) + " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    j = json::parse(r.out);
+    EXPECT_TRUE(j.contains("kind")) << r.out;
+  }
+
+  // A usage error under --json: exit 2 and a JSON error document.
+  r = run("inspect " + path("in.json") + " --json");
+  EXPECT_EQ(r.code, 2);
+  j = json::parse(r.out);
+  EXPECT_NE(j["error"].get<std::string>().find("not a zkinfer file"), std::string::npos);
+}
+
+TEST_F(CliOutput, quiet_prints_nothing_on_success_and_the_error_on_failure) {
+  ensure_keys();
+  Result r = run("-q prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") +
+                 " --proof " + path("q.proof"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  r = run("verify --vk " + path("mlp.vk") + " --proof " + path("q.proof") + " -q");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  r = run("-q run " + path("mlp.onnx") + " --input " + path("in.json"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out + r.err, "");
+  r = run("-q verify --vk " + path("mlp.vk") + " --proof " + path("in.json"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+}
+
+TEST_F(CliOutput, verbose_reports_phase_timings) {
+  ensure_keys();
+  Result r = run("-v prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") +
+                 " --proof " + path("v.proof"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("time: prove"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("time: read proving key"), std::string::npos) << r.err;
+  r = run("-v verify --vk " + path("mlp.vk") + " --proof " + path("v.proof"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("time: verify"), std::string::npos) << r.err;
+}
+
+TEST_F(CliOutput, every_subcommand_help_has_an_example) {
+  for (const char* cmd : {"run", "compile", "setup", "prove", "verify", "inspect", "bench"}) {
+    Result r = run(std::string(cmd) + " --help");
+    EXPECT_EQ(r.code, 0) << cmd;
+    EXPECT_NE(r.out.find("Example"), std::string::npos) << cmd << ":\n" << r.out;
+    EXPECT_NE(r.out.find(std::string("zkinfer ") + cmd), std::string::npos) << cmd << ":\n" << r.out;
+  }
+  EXPECT_NE(run("--help").out.find("Example"), std::string::npos);
+}
+
+TEST_F(CliOutput, one_shot_prove_creates_then_reuses_the_cache_and_redoes_it_when_the_model_changes) {
+  write_model("oneshot.onnx", 0);
+  const std::string cache = path("oneshot.onnx.zkinfer");
+  Result r = run("prove " + path("oneshot.onnx") + " --input " + path("in.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("compiling and setting up into " + cache), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verify with: zkinfer verify --vk"), std::string::npos) << r.out;
+  for (const char* f : {"oneshot.zkm", "oneshot.pk", "oneshot.vk", "source.sha256"})
+    EXPECT_TRUE(fs::exists(fs::path(cache) / f)) << f;
+  ASSERT_TRUE(fs::exists(path("oneshot.proof")));
+  const auto pk_time = fs::last_write_time(fs::path(cache) / "oneshot.pk");
+
+  r = run("verify --vk " + cache + "/oneshot.vk --proof " + path("oneshot.proof"));
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  r = run("prove " + path("oneshot.onnx") + " --input " + path("in.json") + " --proof " + path("second.proof") +
+          " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["cache"]["reused"], true) << r.out;
+  EXPECT_EQ(fs::last_write_time(fs::path(cache) / "oneshot.pk"), pk_time);
+  r = run("verify --vk " + cache + "/oneshot.vk --proof " + path("second.proof"));
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  // Other weights, same name: the cache must not be used.
+  write_model("oneshot.onnx", 7);
+  r = run("prove " + path("oneshot.onnx") + " --input " + path("in.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("changed since its keys were made"), std::string::npos) << r.out;
+  r = run("verify --vk " + cache + "/oneshot.vk --proof " + path("oneshot.proof"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run("verify --vk " + cache + "/oneshot.vk --proof " + path("second.proof"));
+  EXPECT_EQ(r.code, 1) << "a proof under the old weights must not verify under the new key";
+
+  // Neither --pk nor an ONNX model: a usage error that says what to give.
+  r = run("prove " + path("in.json") + " --input " + path("in.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--pk"), std::string::npos) << r.err;
+}
+
+}  // namespace
