@@ -236,6 +236,7 @@ std::vector<uint8_t> write_proving_key(const ProvingKey& pk) {
   write_graph(w, pk.graph, true);
   write_params(w, pk.pcs_params);
   write_digest(w, pk.weights_root);
+  write_digest(w, pk.architecture_hash);
   return w.take();
 }
 
@@ -246,6 +247,7 @@ ProvingKey read_proving_key(std::span<const uint8_t> bytes) {
   pk.graph = read_graph(r, true);
   pk.pcs_params = read_params(r);
   pk.weights_root = read_digest(r);
+  pk.architecture_hash = read_digest(r);
   r.expect_end();
   return pk;
 }

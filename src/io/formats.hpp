@@ -37,6 +37,7 @@ struct ProvingKey {
   layers::IntGraph graph;  // with weights
   pcs::PcsParams pcs_params;
   Digest weights_root;
+  Digest architecture_hash;  // the verifying key's, kept so that proving need not re-serialise the graph
 };
 
 std::vector<uint8_t> write_verifying_key(const VerifyingKey& vk);

@@ -28,9 +28,9 @@ struct PcsParams {
   unsigned log_inv_rate = 1;
   // k: variables folded between two Merkle commitments (a Merkle leaf holds 2^k symbols).
   unsigned fold_arity_log = 4;
-  unsigned num_queries = 84;
+  unsigned num_queries = 86;
   // Proof of work before the queries; adds pow_bits to the query-phase security.
-  unsigned pow_bits = 18;
+  unsigned pow_bits = 16;
   // Folding stops when the message has at most 2^final_log_size coefficients; those are sent.
   unsigned final_log_size = 8;
   // Salted Merkle leaves and a random mask polynomial in the packing (see docs/pcs.md for what

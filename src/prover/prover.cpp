@@ -35,6 +35,7 @@ Keys setup(layers::IntGraph graph, const pcs::PcsParams& params) {
   keys.vk.pcs_params = params;
   keys.vk.weights_root = commitment.root;
   keys.vk.architecture_hash = io::architecture_hash(keys.vk.graph, params);
+  keys.pk.architecture_hash = keys.vk.architecture_hash;
   return keys;
 }
 
@@ -101,13 +102,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   end_phase("witness commit");
 
   io::Proof& proof = result.proof;
-  proof.architecture_hash = io::architecture_hash(
-      [&] {
-        auto g = pk.graph;
-        for (auto& [id, value] : g.constants) value.data.clear();
-        return g;
-      }(),
-      pk.pcs_params);
+  proof.architecture_hash = pk.architecture_hash;
   proof.inputs = inputs;
   for (int t : plan.graph.outputs) proof.outputs.push_back(witness.values[t]);
   result.outputs = proof.outputs;
