@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev       # unit tests
   libbenchmark-dev                # kernel benchmarks
   libcli11-dev nlohmann-json3-dev # command line, JSON
+  clang libomp-dev                # libFuzzer targets (scripts/fuzz.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -24,6 +24,9 @@ json parse_text(const std::string& text, const std::string& path) {
         throw Error(path + ": non-finite number (" + std::string(bad) + ") near byte " + std::to_string(e.byte) +
                     "; inputs must be finite numbers");
     throw Error(path + ": not valid JSON (parse error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // The parser's own overflow report (e.g. 1e400) would otherwise escape as an internal error.
+    throw Error(path + ": a number is too large (beyond double range); inputs must be finite 32-bit floats");
   }
 }
 

@@ -193,3 +193,18 @@ TEST_F(CliOutput, one_shot_prove_creates_then_reuses_the_cache_and_redoes_it_whe
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the corpus (tests/fuzz_corpus/input_json/huge_number.json): the JSON library reports an
+// out-of-range number with its own exception type, which used to surface as "error: internal".
+TEST_F(CliOutput, a_number_beyond_double_range_is_an_input_error) {
+  std::ofstream(path("huge.json")) << R"({"input_data": [[1e400, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]})";
+  Result r = run("run " + path("mlp.onnx") + " --input " + path("huge.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("internal"), std::string::npos) << r.err;
+}
+
+}  // namespace
