@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 ((secs > 60)) && secs=60
 jobs=${ZK_FUZZ_JOBS:-2}
-command -v clang++ >/dev/null || bash scripts/install-deps.sh
+bash scripts/install-deps.sh --fuzz
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release -DZK_FUZZ=ON \
   -DZK_BUILD_TESTS=OFF -DZK_BUILD_BENCH=OFF >/dev/null

@@ -9,8 +9,9 @@ packages=(
   libgtest-dev libgmock-dev       # unit tests
   libbenchmark-dev                # kernel benchmarks
   libcli11-dev nlohmann-json3-dev # command line, JSON
-  clang libomp-dev                # libFuzzer targets (scripts/fuzz.sh)
 )
+# scripts/fuzz.sh passes "--fuzz" for the libFuzzer toolchain; the tests and CI do not need it.
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang libomp-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
