@@ -218,15 +218,6 @@ struct SuiteOutcome {
   bool proven = false;
 };
 
-// A defect found by this sweep and reported, not a refusal: a model whose nodes are all index maps
-// or linear maps between the public input and output (Flatten, Transpose, Identity, Neg, AvgPool
-// without a rescale remainder, ...) has no tensor to commit, and prove throws from pcs::commit
-// instead of committing a placeholder as setup does for a model without weights. Listed so that
-// the test stays green and the count stays visible until the prover handles it.
-bool known_prover_defect(const SuiteOutcome& o) {
-  return o.stage == "prove" && o.message.find("nothing to commit") != std::string::npos;
-}
-
 // One backend test through the pipeline. Commitment parameters are small: this checks that the
 // layers compose and agree with the executor, not soundness margins (pcs_tests do).
 SuiteOutcome prove_suite_test(const fs::path& dir) {
@@ -307,16 +298,12 @@ TEST(OnnxBackendSuite, EveryProvableTestProvesVerifiesAndMatchesTheExecutor) {
   }
   std::map<std::string, int> proven_by_suite, refused_by_reason;
   std::map<std::string, int> refused_by_stage;
-  int proven = 0, known_defects = 0;
+  int proven = 0;
   for (const auto& o : outcomes) {
     const std::string suite = o.name.substr(0, o.name.find('/'));
     if (o.proven) {
       ++proven;
       ++proven_by_suite[suite];
-      continue;
-    }
-    if (known_prover_defect(o)) {
-      ++known_defects;
       continue;
     }
     // A failure after setup accepted the model and its input is a bug, not a refusal.
@@ -326,9 +313,8 @@ TEST(OnnxBackendSuite, EveryProvableTestProvesVerifiesAndMatchesTheExecutor) {
     ++refused_by_reason[reason_class(o.stage, o.message)];
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("ONNX backend suite: %zu tests, %d proven and verified, %zu refused, %d known prover defect (%.1f s)\n",
-              outcomes.size(), proven, outcomes.size() - proven - known_defects, known_defects, secs);
-  if (known_defects) std::printf("  known prover defect (nothing to commit): %d tests\n", known_defects);
+  std::printf("ONNX backend suite: %zu tests, %d proven and verified, %zu refused (%.1f s)\n", outcomes.size(), proven,
+              outcomes.size() - proven, secs);
   for (const auto& [suite, n] : proven_by_suite) std::printf("  proven in %s: %d\n", suite.c_str(), n);
   for (const auto& [stage, n] : refused_by_stage) std::printf("  refused at %s: %d\n", stage.c_str(), n);
   std::vector<std::pair<int, std::string>> reasons;
@@ -340,7 +326,7 @@ TEST(OnnxBackendSuite, EveryProvableTestProvesVerifiesAndMatchesTheExecutor) {
       std::printf("  %s %s%s%s\n", o.proven ? "PROVEN " : "refused", o.name.c_str(), o.proven ? "" : " -- ",
                   o.proven ? "" : (o.stage + ": " + o.message).c_str());
   }
-  EXPECT_GT(proven, 50);
+  EXPECT_GE(proven, 250);  // 256 on 2026-11-27: a drop means a regression
 }
 
 }  // namespace
