@@ -514,7 +514,7 @@ void Builder::node(size_t index) {
     auto sc = cval(in(1)).as_floats(), bi = cval(in(2)).as_floats(), mean = cval(in(3)).as_floats(),
          var = cval(in(4)).as_floats();
     const double eps = n.get_float("epsilon", 1e-5f);
-    const auto& xs = shape(x);
+    const std::vector<int64_t> xs = shape(x);  // a copy: emit() may reallocate what shape() refers to
     onnx::Shape cs(xs.size() - 1, 1);
     cs[0] = static_cast<int64_t>(sc.size());
     Tensor a = Tensor::floats(cs), b = Tensor::floats(cs);
@@ -566,7 +566,8 @@ void Builder::node(size_t index) {
   }
   if (op == "Slice" || op == "Split") {
     Ref x = get(in(0));
-    const auto& xs = shape(x);
+    // A copy: emit() below adds tensors, which may reallocate the storage shape() refers to.
+    const std::vector<int64_t> xs = shape(x);
     const auto rank = static_cast<int64_t>(xs.size());
     if (op == "Split") {
       int64_t axis = n.get_int("axis", 0);
@@ -642,7 +643,7 @@ void Builder::node(size_t index) {
     if (!is_const(in(1))) unsupported("Gather with run-time indices is not supported");
     Ref x = get(in(0));
     const Tensor& ind = cval(in(1));
-    const auto& xs = shape(x);
+    const std::vector<int64_t> xs = shape(x);  // a copy: emit() may reallocate what shape() refers to
     int64_t axis = n.get_int("axis", 0);
     if (axis < 0) axis += static_cast<int64_t>(xs.size());
     auto idx = ind.as_ints();
@@ -775,7 +776,7 @@ void Builder::conv() {
   const Tensor& w = cval(in(1));
   if (w.rank() != 4) unsupported("only 2-D convolution is supported (weight rank " + std::to_string(w.rank()) + ")");
   Ref wr = weight(in(1), w);
-  const auto& xs = shape(x);
+  const std::vector<int64_t> xs = shape(x);  // a copy: emit() may reallocate what shape() refers to
   auto strides = n.get_ints("strides", {1, 1}), dil = n.get_ints("dilations", {1, 1}), pads = n.get_ints("pads", {0, 0, 0, 0});
   const std::string ap = n.get_string("auto_pad", "NOTSET");
   if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {
@@ -799,7 +800,7 @@ void Builder::conv() {
 void Builder::pool() {
   const Node& n = *cur_;
   Ref x = get(in(0));
-  const auto& xs = shape(x);
+  const std::vector<int64_t> xs = shape(x);  // a copy: emit() may reallocate what shape() refers to
   if (xs.size() != 4) unsupported("only 2-D pooling is supported");
   if (n.outputs.size() > 1 && !n.outputs[1].empty()) unsupported("the Indices output is not supported");
   auto k = n.get_ints("kernel_shape");
