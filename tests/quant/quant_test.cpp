@@ -244,3 +244,27 @@ TEST(Quantizer, rejects_nan_input_naming_input_and_index) {
 }
 
 }  // namespace
+
+namespace zk {
+namespace {
+// Regression: Split emitted one slice per output while holding a reference into the tensor list
+// that emit() grows, so the second output read freed memory (std::bad_alloc or worse).
+TEST(Quantizer, split_into_several_outputs_compiles_and_runs) {
+  for (const char* name : {"test_split_equal_parts_1d", "test_split_equal_parts_2d", "test_split_equal_parts_default_axis"}) {
+    const std::string path = std::string("/usr/share/libonnx-testdata/data/node/") + name + "/model.onnx";
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      std::fclose(f);
+    } else {
+      GTEST_SKIP() << "libonnx-testdata not installed";
+    }
+    onnx::Graph g = onnx::import_file(path);
+    layers::IntGraph ig = quant::compile(g);
+    EXPECT_EQ(ig.outputs.size(), g.outputs.size()) << name;
+    std::vector<layers::IntTensor> inputs;
+    for (int t : ig.inputs) inputs.emplace_back(ig.tensors[t].shape);
+    auto values = layers::execute(ig, inputs);
+    for (int t : ig.outputs) EXPECT_EQ(values[t].shape, ig.tensors[t].shape) << name;
+  }
+}
+}  // namespace
+}  // namespace zk
