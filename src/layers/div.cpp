@@ -226,26 +226,6 @@ std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
   return t;
 }
 
-std::vector<Fp> broadcast_table(const IntTensor& x, const Shape& y) {
-  IntTensor expanded(y);
-  auto sx = broadcast_strides(x.shape, y);
-  for_each_broadcast(y, sx, sx, [&](int64_t o, int64_t ix, int64_t) { expanded.data[o] = x.data[ix]; });
-  return mle_table(expanded);
-}
-
-Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
   const Shape& ys = ctx.shape(y);
@@ -267,9 +247,9 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(y), ta, tb, ctx.mle(x.sign.ids[0]), tp, tr, tu};
   auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), Fp2());
   const auto& rho = result.point;
-  send_eval(ctx, y, rho);
-  send_eval(ctx, a, broadcast_point(ctx.shape(a), ys, rho).point);
-  send_eval(ctx, b, broadcast_point(ctx.shape(b), ys, rho).point);
+  send_evaluation(ctx, y, rho);
+  send_evaluation(ctx, a, broadcast_point(ctx.shape(a), ys, rho).point);
+  send_evaluation(ctx, b, broadcast_point(ctx.shape(b), ys, rho).point);
   open_limbs(ctx, x.sign, rho);
   open_limbs(ctx, x.p, rho);
   open_limbs(ctx, x.r, rho);
@@ -288,8 +268,8 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), s.constant ? 3 : 4, Fp2());
   const auto& rho = claim.point;
   const auto pa = broadcast_point(ctx.shape(a), ys, rho), pb = broadcast_point(ctx.shape(b), ys, rho);
-  const Fp2 vy = receive_eval(ctx, y, rho);
-  const Fp2 va = receive_eval(ctx, a, pa.point) * pa.factor, vb = receive_eval(ctx, b, pb.point) * pb.factor;
+  const Fp2 vy = receive_evaluation(ctx, y, rho);
+  const Fp2 va = receive_evaluation(ctx, a, pa.point) * pa.factor, vb = receive_evaluation(ctx, b, pb.point) * pb.factor;
   const Fp2 vg = open_limbs(ctx, x.sign, rho), vp1 = open_limbs(ctx, x.p, rho);
   const Fp2 vr = open_limbs(ctx, x.r, rho), vrc = open_limbs(ctx, x.rc, rho), vu = open_limbs(ctx, x.u, rho);
   const Fp2 sel = real_selector(ys, rho);

@@ -100,14 +100,6 @@ void verify_mul_const(const IntNode& node, VerifierContext& ctx, std::span<const
   if (out[0].value != vx * Fp::from_signed(node.get("c"))) throw VerifyError("output is not c times the input");
 }
 
-// The operand broadcast to the output shape, as an MLE table over the output's padded layout.
-std::vector<Fp> broadcast_table(const IntTensor& x, const Shape& y_shape) {
-  IntTensor expanded(y_shape);
-  auto sx = broadcast_strides(x.shape, y_shape);
-  for_each_broadcast(y_shape, sx, sx, [&](int64_t o, int64_t ix, int64_t) { expanded.data[o] = x.data[ix]; });
-  return mle_table(expanded);
-}
-
 const std::vector<sumcheck::Term>& mul_terms() {
   static const std::vector<sumcheck::Term> terms = {{Fp2::one(), {0, 1, 2}}};
   return terms;

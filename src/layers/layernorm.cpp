@@ -281,19 +281,6 @@ Fp2 target(const Scheme& s, Fp2 alpha, Fp2 selk) {
   return -(alpha * n * selk) - alpha * alpha * n * Fp2(Fp(static_cast<uint64_t>(s.eps))) * selk;
 }
 
-Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0], z = node.outputs[0];
   const Shape& xs = ctx.shape(x);
@@ -324,8 +311,8 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   auto result = ctx.sumcheck(tables, terms(s, alpha), target(s, alpha, real_selector(g.keep(), rk)));
   const auto& rho = result.point;
   const auto rho_k = g.at(rho).keep_point;
-  send_eval(ctx, x, rho);
-  send_eval(ctx, z, rho);
+  send_evaluation(ctx, x, rho);
+  send_evaluation(ctx, z, rho);
   open_limbs(ctx, a.r, rho);
   open_limbs(ctx, a.rc, rho);
   open_bounded(ctx, a.z, rho);
@@ -333,8 +320,8 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   open_limbs(ctx, a.sigma, rho_k);
   open_limbs(ctx, a.d1, rho_k);
   open_limbs(ctx, a.d2, rho_k);
-  send_eval(ctx, a.rho_mu, rho_k);
-  send_eval(ctx, a.rho_v, rho_k);
+  send_evaluation(ctx, a.rho_mu, rho_k);
+  send_evaluation(ctx, a.rho_v, rho_k);
   open_bounded(ctx, a.rm, rho_k);
   open_bounded(ctx, a.rv, rho_k);
 }
@@ -353,13 +340,13 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Grouping::At at = g.at(rho);
   const auto& rho_k = at.keep_point;
   const Fp2 sel = real_selector(xs, rho), selk = real_selector(g.keep(), rho_k);
-  const Fp2 vx = receive_eval(ctx, x, rho), vz = receive_eval(ctx, z, rho);
+  const Fp2 vx = receive_evaluation(ctx, x, rho), vz = receive_evaluation(ctx, z, rho);
   const Fp2 vr = open_limbs(ctx, a.r, rho), vrc = open_limbs(ctx, a.rc, rho);
   check_bounded(ctx, a.z, rho, vz, sel);
   const Fp2 vmu = open_limbs(ctx, a.mu, rho_k) - Fp2(Fp(static_cast<uint64_t>(s.offset))) * selk;
   const Fp2 vsigma = open_limbs(ctx, a.sigma, rho_k);
   const Fp2 vd1 = open_limbs(ctx, a.d1, rho_k), vd2 = open_limbs(ctx, a.d2, rho_k);
-  const Fp2 vrm = receive_eval(ctx, a.rho_mu, rho_k), vrv = receive_eval(ctx, a.rho_v, rho_k);
+  const Fp2 vrm = receive_evaluation(ctx, a.rho_mu, rho_k), vrv = receive_evaluation(ctx, a.rho_v, rho_k);
   check_bounded(ctx, a.rm, rho_k, vrm, selk);
   check_bounded(ctx, a.rv, rho_k, vrv, selk);
   const Fp2 ek = eq_eval(rk, rho_k);

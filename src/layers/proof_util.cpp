@@ -1,5 +1,6 @@
 #include "layers/proof_util.hpp"
 
+#include "layers/layer.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::layers {
@@ -150,6 +151,13 @@ Grouping::At Grouping::at(std::span<const Fp2> x_point) const {
     if (reduced_[d])
       for (const Fp2& c : dims[d]) a.first *= Fp2::one() - c;
   return a;
+}
+
+std::vector<Fp> broadcast_table(const IntTensor& x, const Shape& y) {
+  IntTensor expanded(y);
+  auto sx = broadcast_strides(x.shape, y);
+  for_each_broadcast(y, sx, sx, [&](int64_t o, int64_t ix, int64_t) { expanded.data[o] = x.data[ix]; });
+  return mle_table(expanded);
 }
 
 }  // namespace zk::layers

@@ -12,6 +12,8 @@ namespace zk::layers {
 // on that tensor; the verifier receives it and records the same claim. Returns the value.
 Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point);
 Fp2 receive_evaluation(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point);
+// The tensor broadcast (numpy rules) to shape `y`, as an MLE table over y's padded layout.
+std::vector<Fp> broadcast_table(const IntTensor& x, const Shape& y);
 
 // MLE at `point` of the indicator of a tensor's real (unpadded) entries: the product of the
 // per-dimension prefix selectors. Relations that must not see padding are weighted by it.

@@ -273,19 +273,6 @@ std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
   };
 }
 
-Fp2 send_eval(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
-  ctx.send(v);
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
-Fp2 receive_eval(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = ctx.receive();
-  ctx.claim(tensor, point, v);
-  return v;
-}
-
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0], y = node.outputs[0];
   const Shape& xs = ctx.shape(x);
@@ -305,9 +292,9 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), target);
   const auto& rho = result.point;
   const auto rho_k = g.at(rho).keep_point;
-  for (int tensor : {a.exp, y, a.sel, a.gap, x}) send_eval(ctx, tensor, rho);
-  send_eval(ctx, a.s, rho_k);
-  send_eval(ctx, a.m, rho_k);
+  for (int tensor : {a.exp, y, a.sel, a.gap, x}) send_evaluation(ctx, tensor, rho);
+  send_evaluation(ctx, a.s, rho_k);
+  send_evaluation(ctx, a.m, rho_k);
   open_limbs(ctx, a.r, rho);
   open_limbs(ctx, a.rc, rho);
   open_bounded(ctx, a.y, rho);
@@ -326,10 +313,10 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, target);
   const auto& rho = claim.point;
   const Grouping::At at = g.at(rho);
-  const Fp2 ve = receive_eval(ctx, a.exp, rho), vy = receive_eval(ctx, y, rho), vs = receive_eval(ctx, a.sel, rho);
-  const Fp2 vd = receive_eval(ctx, a.gap, rho), vx = receive_eval(ctx, x, rho);
-  const Fp2 vsum = receive_eval(ctx, a.s, at.keep_point) * at.real;
-  const Fp2 vm = receive_eval(ctx, a.m, at.keep_point) * at.real;
+  const Fp2 ve = receive_evaluation(ctx, a.exp, rho), vy = receive_evaluation(ctx, y, rho), vs = receive_evaluation(ctx, a.sel, rho);
+  const Fp2 vd = receive_evaluation(ctx, a.gap, rho), vx = receive_evaluation(ctx, x, rho);
+  const Fp2 vsum = receive_evaluation(ctx, a.s, at.keep_point) * at.real;
+  const Fp2 vm = receive_evaluation(ctx, a.m, at.keep_point) * at.real;
   const Fp2 vr = open_limbs(ctx, a.r, rho), vrc = open_limbs(ctx, a.rc, rho);
   const Fp2 sel = real_selector(xs, rho);
   check_bounded(ctx, a.y, rho, vy, sel);
