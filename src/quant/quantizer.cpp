@@ -720,12 +720,9 @@ void Builder::unary(const std::string& op) {
     const double a = n.get_float("alpha", 1.67326319217681884765625f), g = n.get_float("gamma", 1.05070102214813232421875f);
     f = [a, g](double v) { return g * (v >= 0 ? v : a * std::expm1(v)); };
   } else {
-    unsupported("no integer mapping; supported by the quantizer: Add, AveragePool, BatchNormalization, Cast, Clip, Concat, "
-                "Conv, Cos, DequantizeLinear, Div, Elu, Erf, Exp, Expand, Flatten, Gather (constant indices), Gelu, Gemm, "
-                "GlobalAveragePool, GlobalMaxPool, HardSigmoid, HardSwish, LayerNormalization, LeakyRelu, MatMul, "
-                "MatMulInteger, Max, MaxPool, Min, Mul, Neg, PRelu, Pad, Pow, QLinearConv, QLinearMatMul, QuantizeLinear, "
-                "Reciprocal, ReduceMax, ReduceMean, ReduceMin, ReduceSum, Relu, Reshape, Selu, Sigmoid, Sin, Slice, Softmax, "
-                "Softplus, Softsign, Split, Sqrt, Squeeze, Sub, Tanh, Transpose, Unsqueeze");
+    std::string list;
+    for (const auto& name : supported_ops()) list += (list.empty() ? "" : ", ") + name;
+    unsupported("no integer mapping; supported by the quantizer: " + list);
   }
   set(o, lookup(x, f, so, o));
 }
@@ -1016,6 +1013,17 @@ layers::IntGraph compile(const Graph& graph, const QuantConfig& config, const st
   }
   Builder b(graph, config, std::move(ranges));
   return b.run();
+}
+
+const std::vector<std::string>& supported_ops() {
+  static const std::vector<std::string> ops = {
+      "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Conv", "Cos", "DequantizeLinear",
+      "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+      "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MatMulInteger", "Max", "MaxPool",
+      "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "QLinearConv", "QLinearMatMul", "QuantizeLinear", "Reciprocal",
+      "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Selu", "Sigmoid", "Sin", "Slice",
+      "Softmax", "Softplus", "Softsign", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
+  return ops;
 }
 
 }  // namespace zk::quant

@@ -53,6 +53,10 @@ layers::IntGraph compile(const onnx::Graph& graph, const QuantConfig& config = {
 // Error naming the input for a wrong shape/type and naming input and index for NaN/Inf.
 std::vector<layers::IntTensor> quantize_inputs(const layers::IntGraph& ig, const std::vector<onnx::Tensor>& inputs);
 
+// The ONNX ops the quantizer maps onto integer layers (every integer layer has a proof, so these
+// are the ops zkinfer proves end to end), sorted. The README's operator list is checked against it.
+const std::vector<std::string>& supported_ops();
+
 struct OutputComparison {
   std::string name;
   onnx::Shape shape;

@@ -2,7 +2,9 @@
 // Tolerances were set from measurements (docs/quantization.md "Measured error") with margin.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <cstdio>
 #include <random>
 
@@ -265,6 +267,32 @@ TEST(Quantizer, split_into_several_outputs_compiles_and_runs) {
     auto values = layers::execute(ig, inputs);
     for (int t : ig.outputs) EXPECT_EQ(values[t].shape, ig.tensors[t].shape) << name;
   }
+}
+}  // namespace
+}  // namespace zk
+
+namespace zk {
+namespace {
+// The README's "Supported operators" line is the quantizer's table, so the two cannot drift.
+TEST(Quantizer, readme_lists_exactly_the_supported_ops) {
+  EXPECT_TRUE(std::is_sorted(quant::supported_ops().begin(), quant::supported_ops().end()));
+  std::ifstream readme(std::string(ZK_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(readme) << "README.md not found";
+  std::string line, ops_line;
+  bool in_section = false;
+  while (std::getline(readme, line)) {
+    if (line.rfind("## ", 0) == 0) in_section = line == "## Supported operators";
+    if (in_section && line.find("`Add`") != std::string::npos) ops_line = line;
+  }
+  ASSERT_FALSE(ops_line.empty()) << "no operator line in the README's Supported operators section";
+  std::vector<std::string> listed;
+  for (size_t a = ops_line.find('`'); a != std::string::npos; a = ops_line.find('`', a + 1)) {
+    const size_t b = ops_line.find('`', a + 1);
+    ASSERT_NE(b, std::string::npos);
+    listed.push_back(ops_line.substr(a + 1, b - a - 1));
+    a = b;
+  }
+  EXPECT_EQ(listed, quant::supported_ops());
 }
 }  // namespace
 }  // namespace zk
