@@ -23,17 +23,22 @@ void check_claim_tensor(const Plan& plan, int tensor, size_t point_size, const l
 }  // namespace
 
 ProverSession::ProverSession(const Plan& plan, const Witness& witness, Transcript& transcript)
-    : plan_(plan), witness_(witness), transcript_(transcript), mles_(plan.num_tensors()) {}
+    : plan_(plan),
+      witness_(witness),
+      transcript_(transcript),
+      mles_(plan.num_tensors()),
+      borrowed_(plan.num_tensors(), nullptr) {}
 
 const layers::IntTensor& ProverSession::value(int tensor) { return witness_.values.at(tensor); }
 
 const std::vector<Fp>& ProverSession::mle(int tensor) {
+  if (const auto* borrowed = borrowed_.at(tensor)) return *borrowed;
   auto& slot = mles_.at(tensor);
   if (!slot) slot = layers::mle_table(witness_.values.at(tensor));
   return *slot;
 }
 
-void ProverSession::release(int tensor) { mles_.at(tensor).reset(); }
+void ProverSession::borrow(int tensor, const std::vector<Fp>& table) { borrowed_.at(tensor) = &table; }
 
 void ProverSession::send(Fp2 value) {
   transcript_.absorb("layer/value", value);

@@ -31,14 +31,15 @@ class ProverSession : public layers::ProverContext {
   Fp2 challenge() override;
   void claim(int tensor, std::vector<Fp2> point, Fp2 value) override;
 
-  // Frees a cached table once no later node needs it (memory on large models).
-  void release(int tensor);
+  // Uses a table the caller already built (and keeps alive) instead of computing it again.
+  void borrow(int tensor, const std::vector<Fp>& table);
 
  private:
   const Plan& plan_;
   const Witness& witness_;
   Transcript& transcript_;
   std::vector<std::optional<std::vector<Fp>>> mles_;
+  std::vector<const std::vector<Fp>*> borrowed_;
   std::span<const int> aux_;
   layers::NodeProof* out_ = nullptr;
   std::vector<layers::TensorClaim>* claims_ = nullptr;

@@ -65,7 +65,9 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   // Witness tables, multiplicities, commitment.
   const std::vector<int> witness_tensors = plan.witness_tensors();
   std::vector<std::vector<Fp>> witness_tables;
-  witness_tables.reserve(witness_tensors.size() + plan.tables.size());
+  // Room for the multiplicity columns and a possible placeholder up front: columns below hold spans
+  // into these tables, so the outer vector must not reallocate.
+  witness_tables.reserve(witness_tensors.size() + plan.tables.size() + 1);
   for (int t : witness_tensors) witness_tables.push_back(layers::mle_table(witness.values[t]));
   std::vector<std::vector<Fp>> column_tables(plan.num_tensors());
   auto column_table = [&](int t) -> const std::vector<Fp>& {
@@ -86,19 +88,13 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
       columns[k].push_back(c);
     }
   }
-  // Column spans point into witness_tables: fill multiplicities into a separate list first so the
-  // vector is not reallocated while columns refer to it.
-  std::vector<std::vector<Fp>> multiplicities;
+  // The multiplicity columns follow the tensors in the witness commitment (circuit::witness_poly_vars).
   for (size_t k = 0; k < plan.tables.size(); ++k) {
-    multiplicities.push_back(lookup::compute_multiplicities(tables[k], columns[k]));
+    witness_tables.push_back(lookup::compute_multiplicities(tables[k], columns[k]));
   }
   end_phase("witness tables, multiplicities");
-  std::vector<std::vector<Fp>> committed = witness_tables;
-  for (auto& m : multiplicities) committed.push_back(m);
-  if (committed.empty()) committed.push_back({Fp::zero()});  // as circuit::witness_poly_vars
-  auto [witness_commitment, witness_data] = pcs::commit(committed, pk.pcs_params);
-  committed.clear();
-  committed.shrink_to_fit();
+  if (witness_tables.empty()) witness_tables.push_back({Fp::zero()});  // as circuit::witness_poly_vars
+  auto [witness_commitment, witness_data] = pcs::commit(witness_tables, pk.pcs_params);
   end_phase("witness commit");
 
   io::Proof& proof = result.proof;
@@ -116,7 +112,8 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   std::vector<pcs::Claim> witness_claims;
   // Lookups: one LogUp-GKR argument per table.
   for (size_t k = 0; k < plan.tables.size(); ++k) {
-    auto lookup_result = lookup::prove(tables[k], columns[k], multiplicities[k], transcript);
+    auto lookup_result =
+        lookup::prove(tables[k], columns[k], witness_tables[routing.num_witness_tensors + k], transcript);
     circuit::collect_lookup_claims(plan, routing, k, by_table[k], lookup_result.claims, claims, witness_claims);
     proof.lookups.push_back(std::move(lookup_result.proof));
   }
@@ -124,6 +121,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
 
   // Layers, from the output back to the input.
   circuit::ProverSession session(plan, witness, transcript);
+  for (int t : witness_tensors) session.borrow(t, witness_tables[routing.witness_index[t]]);
   proof.nodes.resize(plan.graph.nodes.size());
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) proof.nodes[n] = session.prove_node(n, claims);
   end_phase("layers");
