@@ -55,9 +55,9 @@ void hash_leaves(const uint8_t* bytes, size_t num_rows, size_t row_bytes, bool s
         detail::sha256_many_serial(rows, row_bytes, n, leaves.data() + begin);
         continue;
       }
-      // Fresh salts per leaf from the OS: a salt derived from anything the verifier sees would
-      // make the leaf digest a function of the row alone again.
-      os_random_bytes(std::span<uint8_t>(reinterpret_cast<uint8_t*>(salts.data() + begin), n * kSaltBytes));
+      // Fresh salts per leaf from this thread's OS-keyed generator: a salt derived from anything
+      // the verifier sees would make the leaf digest a function of the row alone again.
+      secure_random_bytes(std::span<uint8_t>(reinterpret_cast<uint8_t*>(salts.data() + begin), n * kSaltBytes));
       const size_t message = kSaltBytes + row_bytes;
       for (size_t i = 0; i < n; ++i) {
         std::memcpy(staging.data() + i * message, salts[begin + i].data(), kSaltBytes);
