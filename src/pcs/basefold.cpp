@@ -67,7 +67,7 @@ namespace {
 
 [[noreturn]] void reject(const std::string& what) { throw VerifyError("pcs opening rejected: " + what); }
 
-void absorb_header(Transcript& t, const Commitment& c, std::span<const Claim> claims) {
+void absorb_header(Transcript& t, const Commitment& c, const ClaimSet& claims) {
   const PcsParams& p = c.params;
   t.absorb("pcs.root", c.root);
   t.absorb("pcs.params", uint64_t(p.log_inv_rate) | uint64_t(p.fold_arity_log) << 8 |
@@ -76,12 +76,90 @@ void absorb_header(Transcript& t, const Commitment& c, std::span<const Claim> cl
   t.absorb("pcs.total_vars", uint64_t(c.layout.total_vars));
   t.absorb("pcs.num_polys", uint64_t(c.layout.polys.size()));
   for (const Placement& pl : c.layout.polys) t.absorb("pcs.poly_vars", uint64_t(pl.num_vars));
-  t.absorb("pcs.num_claims", uint64_t(claims.size()));
-  for (const Claim& cl : claims) {
+  t.absorb("pcs.num_claims", uint64_t(claims.evaluations.size()));
+  for (const Claim& cl : claims.evaluations) {
     t.absorb("pcs.claim_poly", uint64_t(cl.poly));
     t.absorb("pcs.claim_point", std::span<const Fp2>(cl.point));
     t.absorb("pcs.claim_value", cl.value);
   }
+  t.absorb("pcs.num_weighted", uint64_t(claims.weighted.size()));
+  for (const WeightedClaim& cl : claims.weighted) {
+    t.absorb("pcs.weighted_poly", uint64_t(cl.poly));
+    t.absorb("pcs.weighted_weights", std::span<const Fp2>(cl.weights));
+    t.absorb("pcs.weighted_value", cl.value);
+  }
+  t.absorb("pcs.num_combinations", uint64_t(claims.combinations.size()));
+  for (const CombinationClaim& cl : claims.combinations) {
+    t.absorb("pcs.combination_terms", uint64_t(cl.terms.size()));
+    for (const CombinationClaim::Term& term : cl.terms) {
+      t.absorb("pcs.term_poly", uint64_t(term.poly));
+      t.absorb("pcs.term_weighted", uint64_t(!term.weights.empty()));
+      t.absorb("pcs.term_point", std::span<const Fp2>(term.point));
+      t.absorb("pcs.term_weights", std::span<const Fp2>(term.weights));
+      t.absorb("pcs.term_coefficient", term.coefficient);
+    }
+    t.absorb("pcs.combination_value", cl.value);
+  }
+}
+
+// One linear functional of the big table: coefficient * P(point), or coefficient * <weights, P>.
+struct Term {
+  const Placement* placement;
+  std::span<const Fp2> point;
+  std::span<const Fp2> weights;  // non-empty for a weighted term
+  Fp2 coefficient;
+};
+
+// Every claim of a ClaimSet as "sum of terms = value", in the order the batching challenges are
+// drawn (evaluations, weighted, combinations). Malformed claims throw `Error` (prover) or
+// `VerifyError` (verifier) naming the claim.
+struct BatchedClaim {
+  std::vector<Term> terms;
+  Fp2 value;
+};
+
+std::vector<BatchedClaim> normalize_claims(const Layout& layout, const ClaimSet& claims, bool verifying) {
+  auto fail = [&](const std::string& what) {
+    if (verifying) throw VerifyError("pcs opening rejected: " + what);
+    throw Error("pcs open: " + what);
+  };
+  auto make_term = [&](const std::string& name, size_t poly, std::span<const Fp2> point,
+                       std::span<const Fp2> weights, Fp2 coefficient) {
+    if (poly >= layout.polys.size()) fail(name + " names no polynomial");
+    const Placement& pl = layout.polys[poly];
+    if (weights.empty()) {
+      if (point.size() != pl.num_vars) fail(name + " has a point of the wrong length");
+    } else {
+      if (!point.empty()) fail(name + " has both a point and weights");
+      if (pl.num_vars > kMaxWeightedClaimVars) {
+        fail(name + " weighs a polynomial of more than 2^" + std::to_string(kMaxWeightedClaimVars) + " entries");
+      }
+      if (weights.size() != (size_t(1) << pl.num_vars)) fail(name + " has the wrong number of weights");
+    }
+    return Term{&pl, point, weights, coefficient};
+  };
+  std::vector<BatchedClaim> out;
+  for (size_t i = 0; i < claims.evaluations.size(); ++i) {
+    const Claim& c = claims.evaluations[i];
+    out.push_back({{make_term("claim " + std::to_string(i), c.poly, c.point, {}, Fp2::one())}, c.value});
+  }
+  for (size_t i = 0; i < claims.weighted.size(); ++i) {
+    const WeightedClaim& c = claims.weighted[i];
+    const std::string name = "weighted claim " + std::to_string(i);
+    if (c.weights.empty()) fail(name + " has no weights");
+    out.push_back({{make_term(name, c.poly, {}, c.weights, Fp2::one())}, c.value});
+  }
+  for (size_t i = 0; i < claims.combinations.size(); ++i) {
+    const CombinationClaim& c = claims.combinations[i];
+    BatchedClaim b{{}, c.value};
+    for (size_t t = 0; t < c.terms.size(); ++t) {
+      const CombinationClaim::Term& term = c.terms[t];
+      b.terms.push_back(make_term("combination claim " + std::to_string(i) + " term " + std::to_string(t), term.poly,
+                                  term.point, term.weights, term.coefficient));
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 // The point of claim k in the big table's coordinates: its own point, then the bits that select
@@ -219,67 +297,80 @@ std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::v
   return {std::move(out), std::move(data)};
 }
 
-OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcript& transcript) {
-  const Commitment& c = data.commitment;
-  const Layout& layout = c.layout;
-  const PcsParams& params = c.params;
-  const unsigned n = layout.total_vars;
-  for (size_t i = 0; i < claims.size(); ++i) {
-    if (claims[i].poly >= layout.polys.size()) throw Error("pcs open: claim " + std::to_string(i) + " names no polynomial");
-    if (claims[i].point.size() != layout.polys[claims[i].poly].num_vars) {
-      throw Error("pcs open: claim " + std::to_string(i) + " has a point of the wrong length");
-    }
-  }
-  absorb_header(transcript, c, claims);
-  const Schedule schedule = detail::make_schedule(n, params);
-  OpeningProof proof;
+namespace {
 
-  // 1. Batch every claim into one: sum_y big(y) W(y) = sum_k beta_k v_k.
-  std::vector<Fp2> mask_point;
-  if (layout.mask) {
-    mask_point = transcript.challenge_ext_vector("pcs.mask_point", layout.mask->num_vars);
-    const Fp2 v = evaluate_mle(
-        std::span<const Fp>(data.table).subspan(layout.mask->offset, size_t(1) << layout.mask->num_vars), mask_point);
-    transcript.absorb("pcs.mask_value", v);
-    proof.mask_value = v;
-  }
-  const size_t num_terms = claims.size() + (layout.mask ? 1 : 0);
-  const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", num_terms);
-  Fp2 claim = Fp2::zero();
+// The batched functional W = sum_c beta_c sum_t coefficient_t * functional_t, as a table.
+std::vector<Fp2> build_weights(const std::vector<BatchedClaim>& claims, std::span<const Fp2> betas, unsigned n) {
   std::vector<Fp2> w;
-  auto add_term = [&](const Placement& pl, std::span<const Fp2> point, Fp2 beta) {
-    if (w.empty() && pl.num_vars == n) {
-      w = eq_table(point, beta);  // one polynomial filling the table: no zero pass, no temporary
-      return;
-    }
+  auto dense = [&] {
     if (w.empty()) w.assign(size_t(1) << n, Fp2::zero());
-    const std::vector<Fp2> eq = eq_table(point, beta);
-    const int64_t size = static_cast<int64_t>(eq.size());
-    Fp2* dst = w.data() + pl.offset;
-#pragma omp parallel for if (size >= 65536) schedule(static)
-    for (int64_t i = 0; i < size; ++i) dst[i] += eq[i];
   };
-  for (size_t k = 0; k < claims.size(); ++k) {
-    add_term(layout.polys[claims[k].poly], claims[k].point, betas[k]);
-    claim += betas[k] * claims[k].value;
+  for (size_t c = 0; c < claims.size(); ++c) {
+    for (const Term& t : claims[c].terms) {
+      const Fp2 scale = betas[c] * t.coefficient;
+      const Placement& pl = *t.placement;
+      if (!t.weights.empty()) {
+        dense();
+        for (size_t i = 0; i < t.weights.size(); ++i) w[pl.offset + i] += scale * t.weights[i];
+        continue;
+      }
+      if (w.empty() && pl.num_vars == n) {
+        w = eq_table(t.point, scale);  // one polynomial filling the table: no zero pass, no temporary
+        continue;
+      }
+      dense();
+      const std::vector<Fp2> eq = eq_table(t.point, scale);
+      const int64_t size = static_cast<int64_t>(eq.size());
+      Fp2* dst = w.data() + pl.offset;
+#pragma omp parallel for if (size >= 65536) schedule(static)
+      for (int64_t i = 0; i < size; ++i) dst[i] += eq[i];
+    }
   }
-  if (layout.mask) {
-    add_term(*layout.mask, mask_point, betas.back());
-    claim += betas.back() * *proof.mask_value;
-  }
-  if (w.empty()) w.assign(size_t(1) << n, Fp2::zero());  // no claims at all
+  dense();  // no claims at all
+  return w;
+}
 
-  // 2. Sumcheck over big * W, binding x_0 first; the same challenges fold the codeword, and after
-  //    each group of k rounds the folded codeword gets its own Merkle tree.
-  std::vector<Fp2> alphas;
-  std::vector<Fp2> b;  // the big table once it has left the base field
-  std::vector<std::vector<Fp2>> layers;  // folded codewords, layers 1 .. L-1
-  std::vector<std::unique_ptr<MerkleTree>> trees;
-  std::array<Fp2, 3> g{};
-  if (schedule.s > 0) {
-    g = round_sums(std::span<const Fp>(data.table), std::span<const Fp2>(w));
-    if (g[0] + g[1] != claim) throw Error("pcs open: the claimed values do not match the committed polynomials");
+template <typename F>
+Fp2 inner_product(std::span<const F> a, std::span<const Fp2> w) {
+  const int64_t n = static_cast<int64_t>(a.size());
+  Fp2 sum;
+#pragma omp parallel if (n >= 65536)
+  {
+    Fp2 local;
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < n; ++i) local += w[i] * a[i];
+#pragma omp critical
+    sum += local;
   }
+  return sum;
+}
+
+// The folded codewords of layers 1 .. L-1, their trees, and the last message (evaluation form).
+struct CommitPhase {
+  std::vector<std::vector<Fp2>> layers;
+  std::vector<std::unique_ptr<MerkleTree>> trees;
+  std::vector<Fp2> final_message;
+};
+
+// Sumcheck over table * W, binding x_0 first; the same challenges fold the codeword, and after
+// each group of k rounds the folded codeword gets its own Merkle tree. `table` is the committed
+// table (base field) or, in hiding mode, T + rho*M (extension field).
+template <typename F>
+CommitPhase run_commit_phase(std::span<const F> table, std::vector<Fp2> w, Fp2 claim, const Schedule& schedule,
+                             const PcsParams& params, Transcript& transcript, OpeningProof& proof) {
+  CommitPhase out;
+  std::vector<Fp2> alphas;
+  std::vector<Fp2> b;  // the table once bound (always in the extension field)
+  std::array<Fp2, 3> g{};
+  if (schedule.s == 0) {
+    if (inner_product(table, std::span<const Fp2>(w)) != claim) {
+      throw Error("pcs open: the claimed values do not match the committed polynomials");
+    }
+    out.final_message.assign(table.begin(), table.end());
+    return out;
+  }
+  g = round_sums(table, std::span<const Fp2>(w));
+  if (g[0] + g[1] != claim) throw Error("pcs open: the claimed values do not match the committed polynomials");
   std::vector<Fp2> b_next, w_next;
   for (size_t layer = 0; layer < schedule.num_layers(); ++layer) {
     for (unsigned step = 0; step < schedule.k[layer]; ++step) {
@@ -288,7 +379,7 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
       const Fp2 alpha = transcript.challenge_ext("pcs.alpha");
       alphas.push_back(alpha);
       if (alphas.size() < schedule.s) {
-        g = alphas.size() == 1 ? bind_and_sum(std::span<const Fp>(data.table), std::span<const Fp2>(w), alpha, b_next, w_next)
+        g = alphas.size() == 1 ? bind_and_sum(table, std::span<const Fp2>(w), alpha, b_next, w_next)
                                : bind_and_sum(std::span<const Fp2>(b), std::span<const Fp2>(w), alpha, b_next, w_next);
         // Move, not swap: the larger previous tables are freed rather than kept as scratch.
         b = std::move(b_next);
@@ -296,9 +387,11 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
         b_next = {};
         w_next = {};
       } else if (alphas.size() == 1) {
-        b = fix_first_variable(std::span<const Fp>(data.table), alpha);
+        b = fix_first_variable(table, alpha);
+        w = {};
       } else {
         fix_first_variable_in_place(b, alpha);
+        w = {};
       }
     }
     if (layer + 1 < schedule.num_layers()) {
@@ -308,30 +401,126 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
       std::vector<Fp2> coefficients = b;
       detail::evaluations_to_coefficients_ext(coefficients);
       std::vector<Fp2> next = encode_ext(coefficients, params.log_inv_rate);
-      trees.push_back(std::make_unique<MerkleTree>(std::span<const Fp2>(next), size_t(1) << schedule.k[layer + 1],
-                                                   params.hiding));
-      layers.push_back(std::move(next));
-      proof.layer_roots.push_back(trees.back()->root());
+      out.trees.push_back(std::make_unique<MerkleTree>(std::span<const Fp2>(next), size_t(1) << schedule.k[layer + 1],
+                                                       params.hiding));
+      out.layers.push_back(std::move(next));
+      proof.layer_roots.push_back(out.trees.back()->root());
       transcript.absorb("pcs.layer_root", proof.layer_roots.back());
     }
   }
+  out.final_message = std::move(b);
+  return out;
+}
 
-  // 3. The last message in clear, as monomial coefficients (= the univariate's coefficients).
-  if (schedule.s == 0) {
-    Fp2 sum = Fp2::zero();
-    for (size_t i = 0; i < data.table.size(); ++i) sum += w[i] * data.table[i];
-    if (sum != claim) throw Error("pcs open: the claimed values do not match the committed polynomials");
-    proof.final_coefficients.assign(data.table.begin(), data.table.end());
-  } else {
-    proof.final_coefficients = std::move(b);
+// The fresh mask of a hiding opening: a uniformly random table M over K of the packed table's
+// size, its codeword and its salted tree (rows as wide as layer 0's).
+struct OpeningMask {
+  std::vector<Fp2> table;
+  std::vector<Fp2> codeword;
+  std::unique_ptr<MerkleTree> tree;
+};
+
+OpeningMask sample_opening_mask(unsigned n, const Schedule& schedule, const PcsParams& params) {
+  OpeningMask m;
+  m.table = random_fp2_vector(size_t(1) << n);
+  std::vector<Fp2> coefficients = m.table;
+  detail::evaluations_to_coefficients_ext(coefficients);
+  m.codeword = encode_ext(coefficients, params.log_inv_rate);
+  m.tree = std::make_unique<MerkleTree>(std::span<const Fp2>(m.codeword), size_t(1) << schedule.k[0], true);
+  return m;
+}
+
+// sum_z final(z) * W~_t(alpha, z) for one term: what the term contributes to the last sumcheck
+// claim once the first s variables are bound to alpha. `final_evals` (evaluation form of the final
+// message) is built on first use: only weighted terms on polynomials with more than s variables
+// need it.
+Fp2 final_term_value(const Term& t, unsigned n, std::span<const Fp2> alphas, std::span<const Fp2> final_coefficients,
+                     std::vector<Fp2>& final_evals) {
+  const size_t s = alphas.size();
+  const Placement& pl = *t.placement;
+  if (t.weights.empty()) {
+    const std::vector<Fp2> q = full_point(pl, t.point, n);
+    const std::span<const Fp2> qs(q);
+    return eq_eval(qs.first(s), alphas) * detail::evaluate_monomial_multilinear(final_coefficients, qs.subspan(s));
   }
-  w = {};
-  w_next = {};
-  b_next = {};
+  if (pl.num_vars <= s) {
+    // All of the polynomial's own variables are bound: w~(alpha_low) times the selector of its
+    // subcube, split between the bound high variables and the free ones.
+    const std::vector<Fp2> q = full_point(pl, alphas.first(pl.num_vars), n);
+    const std::span<const Fp2> qs(q);
+    return evaluate_mle(t.weights, alphas.first(pl.num_vars)) *
+           eq_eval(qs.subspan(pl.num_vars, s - pl.num_vars), alphas.subspan(pl.num_vars)) *
+           detail::evaluate_monomial_multilinear(final_coefficients, qs.subspan(s));
+  }
+  // The polynomial outlives the folding: bind the weights' first s variables and sum against the
+  // final message's entries on the polynomial's (shrunken) subcube.
+  if (final_evals.empty()) {
+    final_evals.assign(final_coefficients.begin(), final_coefficients.end());
+    detail::coefficients_to_evaluations_ext(final_evals);
+  }
+  std::vector<Fp2> bound(t.weights.begin(), t.weights.end());
+  for (size_t i = 0; i < s; ++i) fix_first_variable_in_place(bound, alphas[i]);
+  const size_t base = pl.offset >> s;
+  Fp2 sum;
+  for (size_t z = 0; z < bound.size(); ++z) sum += bound[z] * final_evals[base + z];
+  return sum;
+}
+
+}  // namespace
+
+OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcript& transcript) {
+  return open(data, ClaimSet{claims, {}, {}}, transcript);
+}
+
+OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript& transcript) {
+  const Commitment& c = data.commitment;
+  const Layout& layout = c.layout;
+  const PcsParams& params = c.params;
+  const unsigned n = layout.total_vars;
+  const std::vector<BatchedClaim> claims = normalize_claims(layout, claim_set, false);
+  absorb_header(transcript, c, claim_set);
+  const Schedule schedule = detail::make_schedule(n, params);
+  OpeningProof proof;
+
+  // 1. Hiding: commit to a fresh uniformly random table M before any challenge that depends on it.
+  OpeningMask mask;
+  if (params.hiding) {
+    mask = sample_opening_mask(n, schedule, params);
+    proof.mask_root = mask.tree->root();
+    transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
+  }
+
+  // 2. Batch every claim into one: sum_y T(y) W(y) = sum_c beta_c v_c.
+  const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", claims.size());
+  Fp2 claim = Fp2::zero();
+  for (size_t k = 0; k < claims.size(); ++k) claim += betas[k] * claims[k].value;
+  std::vector<Fp2> w = build_weights(claims, betas, n);
+
+  // 3. Hiding: mu = <M, W>, then the whole opening runs on U = T + rho*M with claim y + rho*mu.
+  //    U is uniform over K^N whatever T is, so everything derived from it is simulatable.
+  CommitPhase phase;
+  if (params.hiding) {
+    const Fp2 mu = inner_product(std::span<const Fp2>(mask.table), std::span<const Fp2>(w));
+    proof.mask_value = mu;
+    transcript.absorb("pcs.zk_mask_sum", mu);
+    const Fp2 rho = transcript.challenge_ext("pcs.zk_rho");
+    claim += rho * mu;
+    std::vector<Fp2>& u = mask.table;  // M is not needed in evaluation form any more
+    const int64_t size = static_cast<int64_t>(u.size());
+#pragma omp parallel for if (size >= 65536) schedule(static)
+    for (int64_t i = 0; i < size; ++i) u[i] = rho * u[i] + data.table[i];
+    phase = run_commit_phase(std::span<const Fp2>(u), std::move(w), claim, schedule, params, transcript, proof);
+    mask.table = {};
+  } else {
+    phase = run_commit_phase(std::span<const Fp>(data.table), std::move(w), claim, schedule, params, transcript, proof);
+  }
+
+  // 4. The last message in clear, as monomial coefficients (= the univariate's coefficients).
+  proof.final_coefficients = std::move(phase.final_message);
   detail::evaluations_to_coefficients_ext(proof.final_coefficients);
   transcript.absorb("pcs.final", std::span<const Fp2>(proof.final_coefficients));
 
-  // 4. Grinding, then the queries: one row per layer per query, found by shifting the index.
+  // 5. Grinding, then the queries: one row per layer per query, found by shifting the index.
   proof.pow_nonce = transcript.grind(params.pow_bits);
   const uint64_t rows0 = data.tree->num_rows();
   const std::vector<uint64_t> queries = transcript.challenge_indices("pcs.query", rows0, params.num_queries);
@@ -346,21 +535,31 @@ OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcr
       for (size_t r : unique) {
         proof.layer0_rows.insert(proof.layer0_rows.end(), data.codeword.begin() + r * width,
                                  data.codeword.begin() + (r + 1) * width);
+        if (params.hiding) {
+          proof.mask_rows.insert(proof.mask_rows.end(), mask.codeword.begin() + r * width,
+                                 mask.codeword.begin() + (r + 1) * width);
+        }
       }
       proof.merkle.push_back(data.tree->open(unique));
+      if (params.hiding) proof.mask_merkle = mask.tree->open(unique);
     } else {
-      const std::vector<Fp2>& cw = layers[layer - 1];
+      const std::vector<Fp2>& cw = phase.layers[layer - 1];
       std::vector<Fp2> opened;
       opened.reserve(unique.size() * width);
       for (size_t r : unique) opened.insert(opened.end(), cw.begin() + r * width, cw.begin() + (r + 1) * width);
       proof.folded_rows.push_back(std::move(opened));
-      proof.merkle.push_back(trees[layer - 1]->open(unique));
+      proof.merkle.push_back(phase.trees[layer - 1]->open(unique));
     }
   }
   return proof;
 }
 
 void verify(const Commitment& commitment, std::span<const Claim> claims, const OpeningProof& proof,
+            Transcript& transcript) {
+  verify(commitment, ClaimSet{claims, {}, {}}, proof, transcript);
+}
+
+void verify(const Commitment& commitment, const ClaimSet& claim_set, const OpeningProof& proof,
             Transcript& transcript) {
   const PcsParams& params = commitment.params;
   const Layout& layout = commitment.layout;
@@ -375,35 +574,34 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
     reject(std::string("malformed commitment: ") + e.what());
   }
   const unsigned n = layout.total_vars;
-  for (size_t i = 0; i < claims.size(); ++i) {
-    if (claims[i].poly >= layout.polys.size()) reject("claim " + std::to_string(i) + " names no polynomial");
-    if (claims[i].point.size() != layout.polys[claims[i].poly].num_vars) {
-      reject("claim " + std::to_string(i) + " has a point of the wrong length");
-    }
-  }
-  absorb_header(transcript, commitment, claims);
+  const std::vector<BatchedClaim> claims = normalize_claims(layout, claim_set, true);
+  absorb_header(transcript, commitment, claim_set);
   const Schedule schedule = detail::make_schedule(n, params);
   const size_t num_layers = schedule.num_layers();
+  const bool hiding = params.hiding;
 
   // Shape first, so that nothing below indexes out of range on a hostile proof.
-  if (proof.mask_value.has_value() != layout.mask.has_value()) reject("proof shape: mask value");
+  if (proof.mask_root.has_value() != hiding || proof.mask_value.has_value() != hiding) reject("proof shape: mask");
+  if (!hiding && (!proof.mask_rows.empty() || !proof.mask_merkle.siblings.empty() || !proof.mask_merkle.salts.empty())) {
+    reject("proof shape: mask openings without hiding");
+  }
   if (proof.sumcheck.size() != schedule.s) reject("proof shape: number of sumcheck rounds");
   if (proof.layer_roots.size() != num_layers - 1) reject("proof shape: number of layer roots");
   if (proof.final_coefficients.size() != (size_t(1) << schedule.final_vars())) reject("proof shape: final polynomial size");
   if (proof.folded_rows.size() != num_layers - 1) reject("proof shape: number of folded layers opened");
   if (proof.merkle.size() != num_layers) reject("proof shape: number of Merkle proofs");
 
-  // 1. Batching.
-  std::vector<Fp2> mask_point;
-  if (layout.mask) {
-    mask_point = transcript.challenge_ext_vector("pcs.mask_point", layout.mask->num_vars);
-    transcript.absorb("pcs.mask_value", *proof.mask_value);
-  }
-  const size_t num_terms = claims.size() + (layout.mask ? 1 : 0);
-  const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", num_terms);
+  // 1. Batching, and in hiding mode the switch to U = T + rho*M.
+  if (hiding) transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
+  const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", claims.size());
   Fp2 claim = Fp2::zero();
   for (size_t k = 0; k < claims.size(); ++k) claim += betas[k] * claims[k].value;
-  if (layout.mask) claim += betas.back() * *proof.mask_value;
+  Fp2 rho = Fp2::zero();
+  if (hiding) {
+    transcript.absorb("pcs.zk_mask_sum", *proof.mask_value);
+    rho = transcript.challenge_ext("pcs.zk_rho");
+    claim += rho * *proof.mask_value;
+  }
 
   // 2. Sumcheck rounds, absorbing each layer's root where the prover committed it.
   std::vector<Fp2> alphas;
@@ -421,18 +619,15 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
   transcript.absorb("pcs.final", std::span<const Fp2>(proof.final_coefficients));
 
   // 3. The last sumcheck claim, finished by the verifier over the remaining variables:
-  //    sum_z big'(z) W~(alpha, z) = sum_k beta_k eq(q_k[..s], alpha) big'~(q_k[s..]).
+  //    sum_z U'(z) W~(alpha, z), term by term.
   {
-    const size_t s = schedule.s;
     Fp2 expected = Fp2::zero();
-    auto term = [&](const Placement& pl, std::span<const Fp2> point, Fp2 beta) {
-      const std::vector<Fp2> q = full_point(pl, point, n);
-      const std::span<const Fp2> qs(q);
-      return beta * eq_eval(qs.first(s), alphas) *
-             detail::evaluate_monomial_multilinear(proof.final_coefficients, qs.subspan(s));
-    };
-    for (size_t k = 0; k < claims.size(); ++k) expected += term(layout.polys[claims[k].poly], claims[k].point, betas[k]);
-    if (layout.mask) expected += term(*layout.mask, mask_point, betas.back());
+    std::vector<Fp2> final_evals;
+    for (size_t k = 0; k < claims.size(); ++k) {
+      for (const Term& t : claims[k].terms) {
+        expected += betas[k] * t.coefficient * final_term_value(t, n, alphas, proof.final_coefficients, final_evals);
+      }
+    }
     if (expected != claim) reject("final sumcheck claim does not match the final polynomial");
   }
 
@@ -445,6 +640,7 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
   const CosetFolder folder(params.fold_arity_log);
   std::vector<size_t> prev_unique;
   std::vector<Fp2> prev_folded;
+  auto leaf_salt = [&](const MerkleMultiProof& mp, size_t a) { return hiding ? &mp.salts[a] : nullptr; };
   for (size_t layer = 0; layer < num_layers; ++layer) {
     const std::string name = "layer " + std::to_string(layer);
     const unsigned k = schedule.k[layer];
@@ -454,18 +650,31 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
     }
     const std::vector<size_t> unique = sorted_unique(rows);
     const size_t width = size_t(1) << k;
+    const size_t num_rows = size_t(1) << (m - k);
     const size_t opened = layer == 0 ? proof.layer0_rows.size() : proof.folded_rows[layer - 1].size();
     if (opened != unique.size() * width) reject("query openings: " + name + " has the wrong number of symbols");
     const MerkleMultiProof& mp = proof.merkle[layer];
-    if (params.hiding ? mp.salts.size() != unique.size() : !mp.salts.empty()) reject("query openings: " + name + " salts");
+    if (hiding ? mp.salts.size() != unique.size() : !mp.salts.empty()) reject("query openings: " + name + " salts");
     std::vector<Digest> leaves(unique.size());
     for (size_t a = 0; a < unique.size(); ++a) {
-      const Salt* salt = params.hiding ? &mp.salts[a] : nullptr;
-      leaves[a] = layer == 0 ? MerkleTree::hash_row(std::span<const Fp>(proof.layer0_rows).subspan(a * width, width), salt)
-                             : MerkleTree::hash_row(std::span<const Fp2>(proof.folded_rows[layer - 1]).subspan(a * width, width), salt);
+      leaves[a] = layer == 0 ? MerkleTree::hash_row(std::span<const Fp>(proof.layer0_rows).subspan(a * width, width), leaf_salt(mp, a))
+                             : MerkleTree::hash_row(std::span<const Fp2>(proof.folded_rows[layer - 1]).subspan(a * width, width), leaf_salt(mp, a));
     }
     const Digest& root = layer == 0 ? commitment.root : proof.layer_roots[layer - 1];
-    if (!MerkleTree::verify(root, size_t(1) << (m - k), unique, leaves, mp)) reject("Merkle proof of " + name);
+    if (!MerkleTree::verify(root, num_rows, unique, leaves, mp)) reject("Merkle proof of " + name);
+
+    // Layer 0 in hiding mode: the rows of U are T's rows plus rho times M's, both authenticated.
+    std::vector<Fp2> u_rows;
+    if (layer == 0 && hiding) {
+      if (proof.mask_rows.size() != unique.size() * width) reject("query openings: mask rows have the wrong number of symbols");
+      if (proof.mask_merkle.salts.size() != unique.size()) reject("query openings: mask salts");
+      for (size_t a = 0; a < unique.size(); ++a) {
+        leaves[a] = MerkleTree::hash_row(std::span<const Fp2>(proof.mask_rows).subspan(a * width, width), &proof.mask_merkle.salts[a]);
+      }
+      if (!MerkleTree::verify(*proof.mask_root, num_rows, unique, leaves, proof.mask_merkle)) reject("Merkle proof of the mask rows");
+      u_rows.resize(proof.mask_rows.size());
+      for (size_t i = 0; i < u_rows.size(); ++i) u_rows[i] = rho * proof.mask_rows[i] + proof.layer0_rows[i];
+    }
 
     // The previous layer's folds must reappear as symbols of this layer's rows.
     for (size_t a = 0; a < prev_unique.size(); ++a) {
@@ -478,8 +687,13 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
     std::vector<Fp2> folded(unique.size());
     for (size_t a = 0; a < unique.size(); ++a) {
       const Fp g_inv = detail::coset_shift_inverse(m, k, unique[a]);
-      folded[a] = layer == 0 ? folder.fold(proof.layer0_rows.data() + a * width, k, g_inv, a_ptr)
-                             : folder.fold(proof.folded_rows[layer - 1].data() + a * width, k, g_inv, a_ptr);
+      if (layer > 0) {
+        folded[a] = folder.fold(proof.folded_rows[layer - 1].data() + a * width, k, g_inv, a_ptr);
+      } else if (hiding) {
+        folded[a] = folder.fold(u_rows.data() + a * width, k, g_inv, a_ptr);
+      } else {
+        folded[a] = folder.fold(proof.layer0_rows.data() + a * width, k, g_inv, a_ptr);
+      }
     }
     prev_unique = unique;
     prev_folded = std::move(folded);

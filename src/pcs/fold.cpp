@@ -141,4 +141,13 @@ void evaluations_to_coefficients_ext(std::span<Fp2> values) {
   }
 }
 
+void coefficients_to_evaluations_ext(std::span<Fp2> values) {
+  const size_t n = values.size();
+  for (size_t step = 1; step < n; step <<= 1) {
+    for (size_t base = 0; base < n; base += 2 * step) {
+      for (size_t i = 0; i < step; ++i) values[base + step + i] += values[base + i];
+    }
+  }
+}
+
 }  // namespace zk::pcs::detail

@@ -71,5 +71,7 @@ Fp2 evaluate_univariate(std::span<const Fp2> coefficients, Fp x);
 Fp2 evaluate_monomial_multilinear(std::span<const Fp2> coefficients, std::span<const Fp2> point);
 // In-place monomial transform of an Fp2 evaluation table.
 void evaluations_to_coefficients_ext(std::span<Fp2> values);
+// Its inverse (serial: the verifier uses it on the final message only).
+void coefficients_to_evaluations_ext(std::span<Fp2> values);
 
 }  // namespace zk::pcs::detail

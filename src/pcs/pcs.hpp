@@ -33,8 +33,8 @@ struct PcsParams {
   unsigned pow_bits = 16;
   // Folding stops when the message has at most 2^final_log_size coefficients; those are sent.
   unsigned final_log_size = 8;
-  // Salted Merkle leaves and a random mask polynomial in the packing (see docs/pcs.md for what
-  // this does and does not hide).
+  // Zero-knowledge openings: salted Merkle leaves, a random mask polynomial in the packing, and
+  // each opening run on T + rho*M for a fresh random table M (docs/pcs.md, "Zero knowledge").
   bool hiding = false;
 
   // Throws zk::Error naming the first out-of-range field.
@@ -79,13 +79,51 @@ struct Claim {
   Fp2 value;
 };
 
+// The verifier's work for a weighted claim is linear in the polynomial's size: only small ones.
+constexpr unsigned kMaxWeightedClaimVars = 14;
+
+// "sum_i weights[i] * P_poly[i] = value" over the polynomial's table (2^n_j weights,
+// n_j <= kMaxWeightedClaimVars). E.g. a Libra mask g(r) = <coefficients, mask_evaluation_vector(r)>.
+struct WeightedClaim {
+  size_t poly = 0;
+  std::vector<Fp2> weights;
+  Fp2 value;
+};
+
+// "sum_t coefficient_t * term_t = value": only the combination is public, not the terms. A term is
+// P_poly(point) if `weights` is empty, otherwise the weighted sum as in WeightedClaim (`point`
+// then empty).
+struct CombinationClaim {
+  struct Term {
+    size_t poly = 0;
+    std::vector<Fp2> point;
+    std::vector<Fp2> weights;
+    Fp2 coefficient = Fp2::one();
+  };
+  std::vector<Term> terms;
+  Fp2 value;
+};
+
+// Everything one opening proves. The evaluation-only overloads of open/verify are this with the
+// other two lists empty.
+struct ClaimSet {
+  std::span<const Claim> evaluations;
+  std::span<const WeightedClaim> weighted;
+  std::span<const CombinationClaim> combinations;
+};
+
 struct OpeningProof {
-  std::optional<Fp2> mask_value;                  // hiding mode: the mask's value at its point
+  // Hiding mode: the commitment to the fresh mask table M and mu = sum_y M(y) W(y), the batched
+  // claim functional applied to M.
+  std::optional<Digest> mask_root;
+  std::optional<Fp2> mask_value;                  // mu
   std::vector<std::array<Fp2, 3>> sumcheck;       // round polynomial at 0, 1, 2, per round
   std::vector<Digest> layer_roots;                // folded layers 1 .. L-1
   std::vector<Fp2> final_coefficients;            // monomial coefficients of the last message
   uint64_t pow_nonce = 0;
   std::vector<Fp> layer0_rows;                    // opened rows of layer 0 (sorted, unique)
+  std::vector<Fp2> mask_rows;                     // hiding mode: M's codeword at the same rows
+  MerkleMultiProof mask_merkle;                   // hiding mode: their multi-proof
   std::vector<std::vector<Fp2>> folded_rows;      // opened rows of layers 1 .. L-1
   std::vector<MerkleMultiProof> merkle;           // one multi-proof per layer 0 .. L-1
 };
@@ -97,11 +135,14 @@ std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::v
 // The transcript must be in the same state on both sides; open and verify absorb the commitment
 // and the claims themselves before drawing any challenge.
 OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcript& transcript);
+OpeningProof open(const ProverData& data, const ClaimSet& claims, Transcript& transcript);
 
 // Throws zk::VerifyError naming the failing check, zk::Error for malformed claims.
 // The verifier must trust commitment.params (take them from the verifying key, or check them
 // against security_bits) -- the commitment does not authenticate its own parameters.
 void verify(const Commitment& commitment, std::span<const Claim> claims, const OpeningProof& proof,
+            Transcript& transcript);
+void verify(const Commitment& commitment, const ClaimSet& claims, const OpeningProof& proof,
             Transcript& transcript);
 
 // Little-endian, length-checked. Parsers throw zk::Error on truncated or hostile input.

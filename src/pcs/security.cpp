@@ -29,8 +29,9 @@ SecurityBits security_bits(const PcsParams& params, uint64_t poly_size) {
   const unsigned m = n + params.log_inv_rate;
   SecurityBits out;
 
-  // Sumcheck: s rounds of degree 2 (2/|K| each) plus the random batching of claims (1/|K|).
-  out.sumcheck = lf - std::log2(2.0 * schedule.s + 1.0);
+  // Sumcheck: s rounds of degree 2 (2/|K| each) plus the random batching of claims (1/|K|), and
+  // in hiding mode the combination y + rho*mu (1/|K|: a false y survives one value of rho).
+  out.sumcheck = lf - std::log2(2.0 * schedule.s + 1.0 + (params.hiding ? 1.0 : 0.0));
 
   // Sums over the fold rounds of the domain size and of its square (round j folds 2^(m-j)).
   double sum_m = 0, sum_m2 = 0;
@@ -38,12 +39,18 @@ SecurityBits security_bits(const PcsParams& params, uint64_t poly_size) {
     sum_m += std::exp2(double(m - j));
     sum_m2 += std::exp2(2.0 * double(m - j));
   }
+  // Hiding mode: layer 0 is the line T + rho*M through two committed words, one more
+  // proximity-gap event on the full domain.
+  if (params.hiding) {
+    sum_m += std::exp2(double(m));
+    sum_m2 += std::exp2(2.0 * double(m));
+  }
 
   // Conjectured: a word far from the code is caught by a query except with probability rho
   // (list decoding up to capacity), and a fold lands close to the code with probability at most
   // |domain| / |K| (proximity gaps up to capacity).
   out.query_conjectured = params.num_queries * params.log_inv_rate + double(params.pow_bits);
-  out.commit_conjectured = schedule.s == 0 ? 1e9 : lf - std::log2(sum_m);
+  out.commit_conjectured = sum_m == 0 ? 1e9 : lf - std::log2(sum_m);
   out.conjectured = combine({out.query_conjectured, out.commit_conjectured, out.sumcheck});
 
   // Proven (Johnson regime, delta = 1 - sqrt(rho) - eta): per-query error sqrt(rho) + eta;
@@ -56,7 +63,7 @@ SecurityBits security_bits(const PcsParams& params, uint64_t poly_size) {
     const double eta = (1.0 - sr) * i / 4000.0;
     const double mm = std::max(std::ceil(sr / (2 * eta)), 3.0);
     const double q = params.num_queries * -std::log2(sr + eta) + double(params.pow_bits);
-    const double c = schedule.s == 0 ? 1e9
+    const double c = sum_m2 == 0 ? 1e9
                                      : lf - std::log2(std::pow(mm + 0.5, 7) / (3 * std::pow(rho, 1.5)) * sum_m2);
     const double total = combine({q, c, out.sumcheck});
     if (total > out.proven) {

@@ -9,7 +9,8 @@ namespace zk::pcs {
 
 namespace {
 
-constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 1};
+// Version 2: zero-knowledge openings (mask root, mask rows and their multi-proof).
+constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 2};
 constexpr std::array<uint8_t, 8> kCommitmentMagic = {'Z', 'K', 'P', 'C', 'S', 'C', 'M', 1};
 
 // The magic's last byte is the format version: a mismatch in either is one error.
@@ -22,8 +23,14 @@ void expect_magic(io::ByteReader& r, const std::array<uint8_t, 8>& expected) {
 std::vector<uint8_t> serialize(const OpeningProof& proof) {
   io::ByteWriter w;
   w.bytes(kProofMagic);
-  w.u8(proof.mask_value.has_value());
-  if (proof.mask_value) w.fp2(*proof.mask_value);
+  // One flag for the three hiding-mode parts: a proof has all of them or none.
+  const bool hiding = proof.mask_value.has_value();
+  if (hiding != proof.mask_root.has_value()) throw Error("pcs proof: mask root and mask value must come together");
+  w.u8(hiding);
+  if (hiding) {
+    w.bytes(*proof.mask_root);
+    w.fp2(*proof.mask_value);
+  }
   w.count(proof.sumcheck.size());
   for (const auto& g : proof.sumcheck) {
     for (Fp2 v : g) w.fp2(v);
@@ -35,18 +42,26 @@ std::vector<uint8_t> serialize(const OpeningProof& proof) {
   w.u64(proof.pow_nonce);
   w.count(proof.layer0_rows.size());
   for (Fp v : proof.layer0_rows) w.fp(v);
+  if (hiding) {
+    w.count(proof.mask_rows.size());
+    for (Fp2 v : proof.mask_rows) w.fp2(v);
+  } else if (!proof.mask_rows.empty()) {
+    throw Error("pcs proof: mask rows without a mask");
+  }
   w.count(proof.folded_rows.size());
   for (const auto& rows : proof.folded_rows) {
     w.count(rows.size());
     for (Fp2 v : rows) w.fp2(v);
   }
-  w.count(proof.merkle.size());
-  for (const MerkleMultiProof& mp : proof.merkle) {
+  auto write_multiproof = [&](const MerkleMultiProof& mp) {
     w.count(mp.siblings.size());
     for (const Digest& d : mp.siblings) w.bytes(d);
     w.count(mp.salts.size());
     for (const Salt& s : mp.salts) w.bytes(s);
-  }
+  };
+  w.count(proof.merkle.size());
+  for (const MerkleMultiProof& mp : proof.merkle) write_multiproof(mp);
+  if (hiding) write_multiproof(proof.mask_merkle);
   return w.take();
 }
 
@@ -56,7 +71,10 @@ OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
   OpeningProof proof;
   const uint8_t has_mask = r.u8();
   if (has_mask > 1) r.fail("has an invalid mask flag");
-  if (has_mask) proof.mask_value = r.fp2();
+  if (has_mask) {
+    proof.mask_root = r.array<32>();
+    proof.mask_value = r.fp2();
+  }
   proof.sumcheck.resize(r.count(48));
   for (auto& g : proof.sumcheck) {
     for (Fp2& v : g) v = r.fp2();
@@ -68,19 +86,25 @@ OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
   proof.pow_nonce = r.u64();
   proof.layer0_rows.resize(r.count(8));
   for (Fp& v : proof.layer0_rows) v = r.fp();
+  if (has_mask) {
+    proof.mask_rows.resize(r.count(16));
+    for (Fp2& v : proof.mask_rows) v = r.fp2();
+  }
   // Each list costs at least its 4-byte length, which bounds the outer counts too.
   proof.folded_rows.resize(r.count(4));
   for (auto& rows : proof.folded_rows) {
     rows.resize(r.count(16));
     for (Fp2& v : rows) v = r.fp2();
   }
-  proof.merkle.resize(r.count(8));
-  for (MerkleMultiProof& mp : proof.merkle) {
+  auto read_multiproof = [&](MerkleMultiProof& mp) {
     mp.siblings.resize(r.count(32));
     for (Digest& d : mp.siblings) d = r.array<32>();
     mp.salts.resize(r.count(32));
     for (Salt& s : mp.salts) s = r.array<32>();
-  }
+  };
+  proof.merkle.resize(r.count(8));
+  for (MerkleMultiProof& mp : proof.merkle) read_multiproof(mp);
+  if (has_mask) read_multiproof(proof.mask_merkle);
   r.expect_end();
   return proof;
 }

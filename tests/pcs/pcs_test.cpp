@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
+#include <set>
 
 #include "field/ntt.hpp"
 #include "field/random.hpp"
@@ -270,18 +272,27 @@ std::vector<std::pair<std::string, std::pair<size_t, size_t>>> sections(const Op
     pos += len;
   };
   add("magic", 8);
-  add("mask", 1 + (p.mask_value ? 16 : 0));
+  add("mask flag", 1);
+  if (p.mask_value) {
+    add("mask root", 32);
+    add("mask sum", 16);
+  }
   add("sumcheck", 4 + 48 * p.sumcheck.size());
   add("layer roots", 4 + 32 * p.layer_roots.size());
   add("final polynomial", 4 + 16 * p.final_coefficients.size());
   add("pow nonce", 8);
   add("layer 0 rows", 4 + 8 * p.layer0_rows.size());
+  if (p.mask_value) add("mask rows", 4 + 16 * p.mask_rows.size());
   add("folded count", 4);
   for (size_t i = 0; i < p.folded_rows.size(); ++i) add("folded rows " + std::to_string(i), 4 + 16 * p.folded_rows[i].size());
   add("merkle count", 4);
   for (size_t i = 0; i < p.merkle.size(); ++i) {
     add("merkle siblings " + std::to_string(i), 4 + 32 * p.merkle[i].siblings.size());
     add("salts " + std::to_string(i), 4 + 32 * p.merkle[i].salts.size());
+  }
+  if (p.mask_value) {
+    add("mask merkle siblings", 4 + 32 * p.mask_merkle.siblings.size());
+    add("mask salts", 4 + 32 * p.mask_merkle.salts.size());
   }
   return out;
 }
@@ -359,7 +370,7 @@ INSTANTIATE_TEST_SUITE_P(HidingAndNot, PcsTamper, ::testing::Bool());
 
 TEST(Pcs, HostileLengthsDoNotAllocate) {
   // A proof that claims 2^32 - 1 sumcheck rounds in a few bytes.
-  std::vector<uint8_t> bytes = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 1, 0, 0xFF, 0xFF, 0xFF, 0xFF};
+  std::vector<uint8_t> bytes = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 2, 0, 0xFF, 0xFF, 0xFF, 0xFF};
   EXPECT_THROW(deserialize_opening_proof(bytes), Error);
   // A commitment with absurd sizes.
   PcsParams p = test_params();
@@ -384,6 +395,298 @@ TEST(Pcs, WrongShapeProofsAreRejected) {
   bad[6].merkle[0].siblings.pop_back();
   bad[7].mask_value = Fp2::one();
   for (size_t i = 0; i < bad.size(); ++i) EXPECT_TRUE(rejects(c, claims, bad[i])) << i;
+}
+
+// ---- Claims with weights and linear combinations -------------------------------------------
+
+Fp2 weighted_sum(const std::vector<Fp>& poly, const std::vector<Fp2>& weights) {
+  Fp2 sum;
+  for (size_t i = 0; i < poly.size(); ++i) sum += weights[i] * poly[i];
+  return sum;
+}
+
+struct MixedClaims {
+  std::vector<Claim> evaluations;
+  std::vector<WeightedClaim> weighted;
+  std::vector<CombinationClaim> combinations;
+  ClaimSet set() const { return {evaluations, weighted, combinations}; }
+};
+
+// Weighted claims on every polynomial small enough (some with fewer variables than the sumcheck
+// rounds, some with more), and combinations mixing evaluation and weighted terms.
+MixedClaims make_mixed_claims(const std::vector<std::vector<Fp>>& polys) {
+  MixedClaims m;
+  m.evaluations = make_claims(polys, 1);
+  for (size_t j = 0; j < polys.size(); ++j) {
+    if (log2_exact(polys[j].size()) > kMaxWeightedClaimVars) continue;
+    WeightedClaim w;
+    w.poly = j;
+    w.weights = random_point(polys[j].size());
+    w.value = weighted_sum(polys[j], w.weights);
+    m.weighted.push_back(std::move(w));
+  }
+  for (size_t start = 0; start < 2; ++start) {
+    CombinationClaim comb;
+    comb.value = Fp2::zero();
+    for (size_t j = start; j < polys.size(); j += 2) {
+      CombinationClaim::Term t;
+      t.poly = j;
+      t.coefficient = random_fp2();
+      Fp2 part;
+      if (j % 3 == 2 && log2_exact(polys[j].size()) <= kMaxWeightedClaimVars) {
+        t.weights = random_point(polys[j].size());
+        part = weighted_sum(polys[j], t.weights);
+      } else {
+        t.point = random_point(log2_exact(polys[j].size()));
+        part = evaluate_mle(std::span<const Fp>(polys[j]), t.point);
+      }
+      comb.value += t.coefficient * part;
+      comb.terms.push_back(std::move(t));
+    }
+    m.combinations.push_back(std::move(comb));
+  }
+  return m;
+}
+
+bool rejects_set(const Commitment& c, const ClaimSet& claims, const OpeningProof& proof) {
+  try {
+    Transcript t(kLabel);
+    verify(c, claims, proof, t);
+  } catch (const VerifyError&) {
+    return true;
+  }
+  return false;
+}
+
+class PcsClaimKinds : public ::testing::TestWithParam<bool> {};
+
+TEST_P(PcsClaimKinds, WeightedAndCombinationClaims) {
+  const bool hiding = GetParam();
+  std::vector<std::vector<Fp>> polys;
+  for (unsigned n : {15u, 12u, 5u, 0u, 9u, 14u}) polys.push_back(random_fp_vector(size_t(1) << n));
+  for (unsigned fin : {8u, 2u, 16u}) {  // final message larger and smaller than the weighted polys
+    PcsParams params = test_params(hiding);
+    params.final_log_size = fin;
+    auto [c, data] = commit(polys, params);
+    const MixedClaims claims = make_mixed_claims(polys);
+    ASSERT_EQ(claims.weighted.size(), 5u);
+    Transcript pt(kLabel);
+    const OpeningProof proof = open(*data, claims.set(), pt);
+    ASSERT_FALSE(rejects_set(c, claims.set(), proof)) << "final_log_size " << fin;
+
+    for (size_t i = 0; i < claims.weighted.size(); ++i) {
+      MixedClaims bad = claims;
+      bad.weighted[i].value += Fp2::one();
+      EXPECT_TRUE(rejects_set(c, bad.set(), proof)) << "weighted value " << i;
+      bad = claims;
+      bad.weighted[i].weights.back() += Fp2::one();
+      EXPECT_TRUE(rejects_set(c, bad.set(), proof)) << "weight " << i;
+    }
+    for (size_t i = 0; i < claims.combinations.size(); ++i) {
+      MixedClaims bad = claims;
+      bad.combinations[i].value += Fp2::one();
+      EXPECT_TRUE(rejects_set(c, bad.set(), proof)) << "combination value " << i;
+      for (size_t t = 0; t < claims.combinations[i].terms.size(); ++t) {
+        bad = claims;
+        bad.combinations[i].terms[t].coefficient += Fp2::one();
+        EXPECT_TRUE(rejects_set(c, bad.set(), proof)) << "coefficient " << i << "." << t;
+      }
+      bad = claims;
+      bad.combinations[i].terms.pop_back();
+      EXPECT_TRUE(rejects_set(c, bad.set(), proof)) << "dropped term " << i;
+    }
+    // The same proof does not pass as a proof of the evaluation claims alone.
+    EXPECT_TRUE(rejects_set(c, ClaimSet{claims.evaluations, {}, {}}, proof));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HidingAndNot, PcsClaimKinds, ::testing::Bool());
+
+TEST(Pcs, MalformedWeightedAndCombinationClaims) {
+  std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 15), random_fp_vector(16)};
+  auto [c, data] = commit(polys, test_params(true));
+  const OpeningProof proof = [&] {
+    Transcript t(kLabel);
+    return open(*data, ClaimSet{}, t);
+  }();
+  std::vector<WeightedClaim> weighted(1);
+  weighted[0].poly = 0;  // 2^15 entries: over the limit
+  weighted[0].weights = random_point(size_t(1) << 15);
+  std::vector<WeightedClaim> short_weights(1);
+  short_weights[0].poly = 1;
+  short_weights[0].weights = random_point(15);
+  std::vector<CombinationClaim> both(1);
+  both[0].terms.resize(1);
+  both[0].terms[0].poly = 1;
+  both[0].terms[0].point = random_point(4);
+  both[0].terms[0].weights = random_point(16);
+  std::vector<CombinationClaim> no_poly(1);
+  no_poly[0].terms.resize(1);
+  no_poly[0].terms[0].poly = 2;
+  for (const ClaimSet& bad : {ClaimSet{{}, weighted, {}}, ClaimSet{{}, short_weights, {}}, ClaimSet{{}, {}, both},
+                              ClaimSet{{}, {}, no_poly}}) {
+    Transcript t(kLabel);
+    EXPECT_THROW(open(*data, bad, t), Error);
+    EXPECT_TRUE(rejects_set(c, bad, proof));
+  }
+}
+
+// ---- Zero knowledge -------------------------------------------------------------------------
+
+// A small instance whose proof has every part: 5 sumcheck rounds, layers 0-2, a 4-coefficient
+// final message, 8 queries (32 layer-0 symbols = the 2^5-entry mask in the packing).
+PcsParams small_zk_params(bool hiding) {
+  PcsParams p;
+  p.num_queries = 8;
+  p.fold_arity_log = 2;
+  p.final_log_size = 2;
+  p.pow_bits = 0;
+  p.hiding = hiding;
+  return p;
+}
+
+// Every field element a proof reveals, by kind, as base-field words (an Fp2 gives two).
+std::map<std::string, std::vector<uint64_t>> revealed(const OpeningProof& p) {
+  std::map<std::string, std::vector<uint64_t>> out;
+  auto add2 = [&](const std::string& kind, Fp2 v) {
+    out[kind].push_back(v.c0().value());
+    out[kind].push_back(v.c1().value());
+  };
+  if (p.mask_value) add2("mu", *p.mask_value);
+  for (size_t r = 0; r < p.sumcheck.size(); ++r) {
+    for (size_t i = 0; i < 3; ++i) add2("sumcheck " + std::to_string(r) + "." + std::to_string(i), p.sumcheck[r][i]);
+  }
+  for (size_t i = 0; i < p.final_coefficients.size(); ++i) add2("final " + std::to_string(i), p.final_coefficients[i]);
+  for (Fp v : p.layer0_rows) out["layer 0 rows"].push_back(v.value());
+  for (Fp2 v : p.mask_rows) add2("mask rows", v);
+  for (size_t l = 0; l < p.folded_rows.size(); ++l) {
+    for (Fp2 v : p.folded_rows[l]) add2("layer " + std::to_string(l + 1) + " rows", v);
+  }
+  return out;
+}
+
+// Chi-square statistic (15 degrees of freedom) of the low 4 bits of a sample against uniform.
+double chi_square_low_bits(const std::vector<uint64_t>& sample) {
+  std::array<double, 16> counts{};
+  for (uint64_t v : sample) counts[v & 15] += 1;
+  const double expected = sample.size() / 16.0;
+  double chi = 0;
+  for (double c : counts) chi += (c - expected) * (c - expected) / expected;
+  return chi;
+}
+
+// For `runs` commitments and openings of the SAME data and claims, the largest chi-square over all
+// kinds of revealed element (per position for the fixed-position kinds; opened rows, whose
+// positions move with the queries, pooled per layer), and the kind that reached it.
+std::pair<double, std::string> worst_chi_square(bool hiding, int runs) {
+  const std::vector<std::vector<Fp>> polys = {random_fp_vector(64), random_fp_vector(8)};
+  const auto claims = make_claims(polys, 2);
+  std::map<std::string, std::vector<std::vector<uint64_t>>> per_position;
+  std::map<std::string, std::vector<uint64_t>> pooled;
+  for (int run = 0; run < runs; ++run) {
+    // A fresh commitment each run: the top-subcube mask covers the layer-0 symbols of ONE opening.
+    auto [c, data] = commit(polys, small_zk_params(hiding));
+    const OpeningProof proof = prove(*data, claims);
+    check(c, claims, proof);
+    for (auto& [kind, values] : revealed(proof)) {
+      if (kind.find("rows") != std::string::npos) {
+        pooled[kind].insert(pooled[kind].end(), values.begin(), values.end());
+        continue;
+      }
+      auto& slots = per_position[kind];
+      slots.resize(values.size());
+      for (size_t i = 0; i < values.size(); ++i) slots[i].push_back(values[i]);
+    }
+  }
+  std::pair<double, std::string> worst{0.0, ""};
+  for (const auto& [kind, slots] : per_position) {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      worst = std::max(worst, {chi_square_low_bits(slots[i]), kind + " word " + std::to_string(i)});
+    }
+  }
+  for (const auto& [kind, values] : pooled) worst = std::max(worst, {chi_square_low_bits(values), kind});
+  return worst;
+}
+
+// With the data fixed, every revealed field element is uniform across openings: the simulator's
+// output (independent uniform U, rho and top-mask symbols) is what a real proof looks like. 70 is
+// beyond the 1e-8 tail of chi-square(15); a value that depends only on the data (as everything
+// does without hiding) scores ~200 * 15 = 3000.
+TEST(PcsZeroKnowledge, RevealedElementsAreUniformForFixedData) {
+  const auto [zk, zk_kind] = worst_chi_square(true, 200);
+  EXPECT_LT(zk, 70.0) << zk_kind;
+  const auto [plain, plain_kind] = worst_chi_square(false, 200);
+  EXPECT_GT(plain, 1000.0) << "the test must be able to see a leak: " << plain_kind;
+}
+
+TEST(PcsZeroKnowledge, TwoOpeningsOfTheSameStatementDiffer) {
+  const std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 12)};
+  auto [c, data] = commit(polys, test_params(true));
+  const auto claims = make_claims(polys, 2);
+  const OpeningProof a = prove(*data, claims), b = prove(*data, claims);
+  ASSERT_NO_THROW(check(c, claims, a));
+  ASSERT_NO_THROW(check(c, claims, b));
+  EXPECT_NE(*a.mask_root, *b.mask_root);
+  EXPECT_NE(*a.mask_value, *b.mask_value);
+  for (size_t r = 0; r < a.sumcheck.size(); ++r) EXPECT_NE(a.sumcheck[r][2], b.sumcheck[r][2]) << r;
+  size_t equal = 0;
+  for (size_t i = 0; i < a.final_coefficients.size(); ++i) equal += a.final_coefficients[i] == b.final_coefficients[i];
+  EXPECT_EQ(equal, 0u);
+}
+
+// No committed value shows up anywhere among the proof's field elements. Without hiding, a table
+// small enough to be sent as the final message shows its first entry (the constant monomial
+// coefficient), so the scan can see a leak.
+TEST(PcsZeroKnowledge, NoCommittedEntryAppearsInTheProof) {
+  for (size_t size : {size_t(64), size_t(1) << 12}) {
+    const std::vector<std::vector<Fp>> polys = {random_fp_vector(size), random_fp_vector(16)};
+    std::set<uint64_t> secret;
+    for (const auto& p : polys) {
+      for (Fp v : p) secret.insert(v.value());
+    }
+    for (bool hiding : {true, false}) {
+      PcsParams params = test_params(hiding);
+      auto [c, data] = commit(polys, params);
+      const auto claims = make_claims(polys, 2);
+      const OpeningProof proof = prove(*data, claims);
+      size_t found = 0;
+      for (const auto& [kind, values] : revealed(proof)) {
+        for (uint64_t v : values) found += secret.count(v);
+      }
+      if (hiding) {
+        EXPECT_EQ(found, 0u) << size;
+      } else if (size == 64) {
+        EXPECT_GE(found, 1u) << "the scan must find a table sent in clear";
+      }
+    }
+  }
+}
+
+// The parts a hiding opening adds are each bound: a changed mu, mask root or mask row, or a
+// mask opening taken from another proof, is rejected.
+TEST(PcsZeroKnowledge, MaskPartsAreBound) {
+  const std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 11), random_fp_vector(32)};
+  PcsParams params = test_params(true);
+  params.fold_arity_log = 3;
+  auto [c, data] = commit(polys, params);
+  const auto claims = make_claims(polys, 2);
+  const OpeningProof good = prove(*data, claims), other = prove(*data, claims);
+  std::vector<OpeningProof> bad(7, good);
+  *bad[0].mask_value += Fp2::one();
+  (*bad[1].mask_root)[0] ^= 1;
+  bad[2].mask_rows[5] += Fp2::one();
+  bad[3].mask_rows = other.mask_rows;
+  bad[3].mask_merkle = other.mask_merkle;
+  bad[4].mask_root = other.mask_root;
+  bad[5].mask_merkle.salts[0][0] ^= 1;
+  bad[6].mask_rows.clear();
+  for (size_t i = 0; i < bad.size(); ++i) EXPECT_TRUE(rejects(c, claims, bad[i])) << i;
+  // Without hiding a proof carries no mask parts, and one that does is rejected.
+  auto [c2, data2] = commit(polys, test_params(false));
+  OpeningProof plain = prove(*data2, claims);
+  ASSERT_NO_THROW(check(c2, claims, plain));
+  plain.mask_rows.push_back(Fp2::one());
+  EXPECT_TRUE(rejects(c2, claims, plain));
 }
 
 TEST(PcsSecurity, DefaultsReachTheTarget) {
