@@ -5,11 +5,13 @@
 // exactly the layer's reduction: an honest witness must be accepted, and a witness that breaks the
 // layer's relation (a cheating prover that commits one wrong value) must be rejected.
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 
 #include "circuit/plan.hpp"
 #include "circuit/session.hpp"
+#include "poly/multilinear.hpp"
 
 namespace zk::testing {
 
@@ -33,12 +35,18 @@ struct HarnessResult {
 };
 
 // `tamper` edits the witness after honest generation: it is what the cheating prover commits to
-// (and, for public outputs, what it claims the output is).
+// (and, for public outputs, what it claims the output is). `committed`, by tensor id, replaces a
+// tensor's committed MLE table (e.g. with non-zero padding): the prover uses it and the claims on
+// the tensor are checked against it; the lookups still see the witness's real entries.
+using CommittedTables = std::map<int, std::vector<Fp>>;
 inline HarnessResult run_layer_proofs(const layers::IntGraph& graph, const std::vector<layers::IntTensor>& inputs,
-                                      const std::function<void(circuit::Plan&, circuit::Witness&)>& tamper = {}) {
+                                      const std::function<void(circuit::Plan&, circuit::Witness&)>& tamper = {},
+                                      const std::function<CommittedTables(const circuit::Plan&, const circuit::Witness&)>&
+                                          commit = {}) {
   circuit::Plan plan = circuit::make_plan(graph);
   circuit::Witness witness = circuit::make_witness(plan, inputs);
   if (tamper) tamper(plan, witness);
+  const CommittedTables committed = commit ? commit(plan, witness) : CommittedTables{};
 
   // Lookups: the lookup argument guarantees membership of every real entry; check it directly.
   for (const auto& decl : plan.lookups) {
@@ -56,6 +64,7 @@ inline HarnessResult run_layer_proofs(const layers::IntGraph& graph, const std::
 
   Transcript prover_transcript("zkinfer/test/layer-harness");
   circuit::ProverSession prover(plan, witness, prover_transcript);
+  for (const auto& [tensor, table] : committed) prover.borrow(tensor, table);
   std::vector<layers::NodeProof> proofs(plan.graph.nodes.size());
   std::vector<layers::TensorClaim> prover_claims;
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) proofs[n] = prover.prove_node(n, prover_claims);
@@ -69,7 +78,10 @@ inline HarnessResult run_layer_proofs(const layers::IntGraph& graph, const std::
     return {false, e.what()};
   }
   for (const auto& c : claims) {
-    if (layers::evaluate_tensor(witness.values[c.tensor], c.point) != c.value) {
+    const auto it = committed.find(c.tensor);
+    const Fp2 value = it != committed.end() ? evaluate_mle(std::span<const Fp>(it->second), c.point)
+                                            : layers::evaluate_tensor(witness.values[c.tensor], c.point);
+    if (value != c.value) {
       return {false, "claim on '" + plan.names[c.tensor] + "' does not match the committed tensor"};
     }
   }
