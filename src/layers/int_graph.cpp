@@ -196,6 +196,10 @@ IntTensor quantize(const TensorInfo& info, const std::vector<float>& x, const st
   return t;
 }
 
+bool is_index_input(const TensorInfo& info) {
+  return info.kind == TensorKind::Input && info.scale == 0 && info.step == 1.0 && info.bound == kIndexInputBound;
+}
+
 std::vector<float> dequantize(const TensorInfo& info, const IntTensor& t) {
   std::vector<float> r(t.data.size());
   for (size_t k = 0; k < r.size(); ++k) r[k] = static_cast<float>(static_cast<double>(t.data[k]) * info.step);

@@ -25,6 +25,12 @@ using Shape = std::vector<int64_t>;
 // sums of them are formed in a proof; DESIGN.md "Arithmetic".
 inline constexpr int64_t kSafeLimit = int64_t(1) << 62;
 
+// The static bound of an integer model input (token ids): |v| < 2^31. Such an input is stored
+// unscaled (scale 0, step 1) and is the only input with this bound (float inputs are bounded by
+// the activation range, at most 2^23), which is how quantize_inputs tells the two apart in a
+// compiled model that no longer knows ONNX types.
+inline constexpr int64_t kIndexInputBound = (int64_t(1) << 31) - 1;
+
 int64_t numel(const Shape& s);
 std::string shape_str(const Shape& s);
 
@@ -69,6 +75,9 @@ struct IntNode {
   // "node 'name' (op)": the prefix of every error message about this node.
   std::string where() const;
 };
+
+// Whether `info` is an integer model input (see kIndexInputBound).
+bool is_index_input(const TensorInfo& info);
 
 struct IntGraph {
   std::vector<TensorInfo> tensors;

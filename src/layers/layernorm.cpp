@@ -38,6 +38,12 @@
 // matches (counts are non-decreasing in β, so any β that matches gives the same layout).
 // Padding: W, W0 vanish outside a group's real entries; (E1), (E2) are identities over the cube,
 // met by honest zero padding, with constants multiplied by the real-entry selector.
+//
+// rmsnorm (RMSNormalization, and x·1/sqrt(mean(x²) + ε) as PyTorch decomposes it) is the same
+// layer with μ = 0: V = floor(Σ x_i² / n) + E, σ = isqrt(V), z_i = floor((x_i·2^t + floor(σ/2))/σ).
+// Its proof is this one without (G1), μ and ρ_μ (nothing is committed for them, their terms are
+// dropped); every other relation, bound and argument is unchanged (|x_i| ≤ B ≤ 2B, so the
+// layer-norm bounds are conservative for it).
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
 #include "layers/proof_util.hpp"
@@ -51,6 +57,9 @@ namespace {
 struct Geo {
   int64_t groups, n;
 };
+
+// rmsnorm is layernorm without the mean subtraction.
+bool centered(const IntNode& node) { return node.op != "rmsnorm"; }
 
 Geo geo(const IntNode& node, const Shape& x) {
   const int64_t axis = norm_axis(node, node.get("axis", -1), static_cast<int64_t>(x.size()));
@@ -87,7 +96,7 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
     int64_t* yp = y.data() + grp * g.n;
     int64_t s = 0;
     for (int64_t i = 0; i < g.n; ++i) s += xp[i];
-    const int64_t mu = floor_div(2 * s + g.n, 2 * g.n);
+    const int64_t mu = centered(node) ? floor_div(2 * s + g.n, 2 * g.n) : 0;
     int64_t q = 0;
     for (int64_t i = 0; i < g.n; ++i) q += (xp[i] - mu) * (xp[i] - mu);
     const int64_t sigma = isqrt(q / g.n + e);
@@ -101,6 +110,7 @@ void forward(const IntNode& node, std::span<const IntTensor* const> in, std::spa
 constexpr Wide kP = Wide(Fp::kModulus);
 
 struct Scheme {
+  bool centered = true;  // false: rmsnorm (no μ, no ρ_μ, no (G1))
   int64_t axis = 0, n = 1, t = 0, eps = 1;
   Bounded z;                         // z ∈ [−Z, Z], one-sided
   Bounded rho_mu, rho_v;             // two-sided: [0, 2n − 1], [0, n − 1]
@@ -112,6 +122,7 @@ struct Scheme {
 
 Scheme scheme_of(const IntNode& node, const Shape& x, unsigned beta) {
   Scheme s;
+  s.centered = centered(node);
   s.axis = norm_axis(node, node.get("axis", -1), static_cast<int64_t>(x.size()));
   s.n = geo(node, x).n;
   s.t = node.get("out_bits");
@@ -122,14 +133,15 @@ Scheme scheme_of(const IntNode& node, const Shape& x, unsigned beta) {
   s.rho_v = bounded_layout(0, s.n - 1, true);
   if (beta > 46) throw Error(node.where() + ": input bound too large for a layer-norm proof");
   const Wide bmax = (Wide(1) << beta) - 1;
-  s.mu_limbs = (beta + 1 + kMaxLimbBits - 1) / kMaxLimbBits;
-  s.offset = int64_t(1) << (kMaxLimbBits * s.mu_limbs - 1);
+  s.mu_limbs = s.centered ? (beta + 1 + kMaxLimbBits - 1) / kMaxLimbBits : 0;
+  s.offset = s.centered ? int64_t(1) << (kMaxLimbBits * s.mu_limbs - 1) : 0;
   const Wide vmax = 4 * bmax * bmax + s.eps;
   if (vmax >= (Wide(1) << 62)) throw Error(node.where() + ": variance too large for a layer-norm proof");
   const int64_t sigma_max = isqrt(static_cast<int64_t>(vmax));
   s.sigma_bits = bits_for(sigma_max);
   s.gap_bits = bits_for(2 * Wide(sigma_max));
-  s.aux_count = bounded_limb_count(s.z) + 2 + bounded_limb_count(s.rho_mu) + bounded_limb_count(s.rho_v) + s.mu_limbs + limb_count(s.sigma_bits) + 4 * limb_count(s.gap_bits);
+  s.aux_count = bounded_limb_count(s.z) + 1 + bounded_limb_count(s.rho_v) + s.mu_limbs + limb_count(s.sigma_bits) +
+                4 * limb_count(s.gap_bits) + (s.centered ? 1 + bounded_limb_count(s.rho_mu) : 0);
   return s;
 }
 
@@ -175,9 +187,11 @@ Aux take_aux(const Scheme& s, std::span<const int> aux) {
   take_bounded(aux, cursor, a.z);
   a.rm = s.rho_mu;
   a.rv = s.rho_v;
-  if (cursor >= aux.size()) throw Error("layernorm proof: aux tensors do not match the plan");
-  a.rho_mu = aux[cursor++];
-  take_bounded(aux, cursor, a.rm);
+  if (s.centered) {
+    if (cursor >= aux.size()) throw Error("layernorm proof: aux tensors do not match the plan");
+    a.rho_mu = aux[cursor++];
+    take_bounded(aux, cursor, a.rm);
+  }
   if (cursor >= aux.size()) throw Error("layernorm proof: aux tensors do not match the plan");
   a.rho_v = aux[cursor++];
   take_bounded(aux, cursor, a.rv);
@@ -196,8 +210,10 @@ void plan(const IntNode& node, PlanBuilder& b) {
   Scheme s = plan_scheme(node, b.graph());
   const Grouping g = grouping(s, x);
   plan_bounded(b, "output", node.outputs[0], x, s.z);
-  const int rm = b.add_aux("mean-remainder", g.keep());
-  plan_bounded(b, "mean-remainder", rm, g.keep(), s.rho_mu);
+  if (s.centered) {
+    const int rm = b.add_aux("mean-remainder", g.keep());
+    plan_bounded(b, "mean-remainder", rm, g.keep(), s.rho_mu);
+  }
   const int rv = b.add_aux("variance-remainder", g.keep());
   plan_bounded(b, "variance-remainder", rv, g.keep(), s.rho_v);
   plan_limbs(b, "mean", g.keep(), kMaxLimbBits * s.mu_limbs);
@@ -230,7 +246,7 @@ void witness(const IntNode& node, std::span<const IntTensor* const> in, std::spa
     const int64_t* xp = x.data.data() + k * g.n;
     int64_t sum = 0;
     for (int64_t i = 0; i < g.n; ++i) sum += xp[i];
-    const int64_t m = floor_div(2 * sum + g.n, 2 * g.n);
+    const int64_t m = s.centered ? floor_div(2 * sum + g.n, 2 * g.n) : 0;
     int64_t q = 0;
     for (int64_t i = 0; i < g.n; ++i) q += (xp[i] - m) * (xp[i] - m);
     const int64_t v = q / g.n + s.eps, sg = isqrt(v);
@@ -249,9 +265,11 @@ void witness(const IntNode& node, std::span<const IntTensor* const> in, std::spa
   }
   size_t cursor = 0;
   fill_bounded(s.z, z, aux, cursor);
-  aux[cursor] = rm;
-  ++cursor;
-  fill_bounded(s.rho_mu, rm, aux, cursor);
+  if (s.centered) {
+    aux[cursor] = rm;
+    ++cursor;
+    fill_bounded(s.rho_mu, rm, aux, cursor);
+  }
   aux[cursor] = rv;
   ++cursor;
   fill_bounded(s.rho_v, rv, aux, cursor);
@@ -268,17 +286,20 @@ void witness(const IntNode& node, std::span<const IntTensor* const> in, std::spa
 std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 alpha) {
   const Fp2 a2 = alpha * alpha, n(Fp(static_cast<uint64_t>(s.n))), two(Fp(2));
   const Fp2 big(Fp(uint64_t(1) << (s.t + 1)));
-  return {
-      {big, {0, 3}},          {-big, {0, 4}},        {Fp2::one(), {0, 6}},    {-two, {0, 6, 5}},
-      {-Fp2::one(), {0, 7}},  {two * alpha, {1, 3}}, {-two * n * alpha, {2, 4}}, {-alpha, {2, 8}},
-      {a2, {1, 3, 3}},        {-two * a2, {1, 3, 4}}, {a2, {1, 4, 4}},        {-n * a2, {2, 10}},
-      {-n * a2, {2, 6, 6}},   {-a2, {2, 9}},
+  std::vector<sumcheck::Term> t = {
+      {big, {0, 3}},          {-big, {0, 4}},         {Fp2::one(), {0, 6}},   {-two, {0, 6, 5}},
+      {-Fp2::one(), {0, 7}},  {a2, {1, 3, 3}},        {-two * a2, {1, 3, 4}}, {a2, {1, 4, 4}},
+      {-n * a2, {2, 10}},     {-n * a2, {2, 6, 6}},   {-a2, {2, 9}},
   };
+  // (G1); without it (rmsnorm) μ is the zero column and the μ terms above vanish.
+  if (s.centered) t.insert(t.end(), {{two * alpha, {1, 3}}, {-two * n * alpha, {2, 4}}, {-alpha, {2, 8}}});
+  return t;
 }
 
 Fp2 target(const Scheme& s, Fp2 alpha, Fp2 selk) {
   const Fp2 n(Fp(static_cast<uint64_t>(s.n)));
-  return -(alpha * n * selk) - alpha * alpha * n * Fp2(Fp(static_cast<uint64_t>(s.eps))) * selk;
+  const Fp2 g2 = -(alpha * alpha * n * Fp2(Fp(static_cast<uint64_t>(s.eps))) * selk);
+  return s.centered ? g2 - alpha * n * selk : g2;
 }
 
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
@@ -304,7 +325,8 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   const auto mu_s = g.spread(std::span<const Fp>(mu));
   const auto sigma_s = g.spread(std::span<const Fp>(limbs_table(ctx, a.sigma, nk)));
   const auto d1_s = g.spread(std::span<const Fp>(limbs_table(ctx, a.d1, nk)));
-  const auto rm_s = g.spread(std::span<const Fp>(ctx.mle(a.rho_mu)));
+  // rmsnorm: ρ_μ does not exist and no term reads table 8; μ's zero column fills the slot.
+  const auto rm_s = s.centered ? g.spread(std::span<const Fp>(ctx.mle(a.rho_mu))) : mu_s;
   const auto rv_s = g.spread(std::span<const Fp>(ctx.mle(a.rho_v)));
   const auto rem = limbs_table(ctx, a.r, nv);
   std::vector<sumcheck::TableRef> tables = {eq, w, w0, ctx.mle(x), mu_s, ctx.mle(z), sigma_s, rem, rm_s, rv_s, d1_s};
@@ -320,9 +342,9 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   open_limbs(ctx, a.sigma, rho_k);
   open_limbs(ctx, a.d1, rho_k);
   open_limbs(ctx, a.d2, rho_k);
-  send_evaluation(ctx, a.rho_mu, rho_k);
+  if (s.centered) send_evaluation(ctx, a.rho_mu, rho_k);
   send_evaluation(ctx, a.rho_v, rho_k);
-  open_bounded(ctx, a.rm, rho_k);
+  if (s.centered) open_bounded(ctx, a.rm, rho_k);
   open_bounded(ctx, a.rv, rho_k);
 }
 
@@ -346,8 +368,9 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Fp2 vmu = open_limbs(ctx, a.mu, rho_k) - Fp2(Fp(static_cast<uint64_t>(s.offset))) * selk;
   const Fp2 vsigma = open_limbs(ctx, a.sigma, rho_k);
   const Fp2 vd1 = open_limbs(ctx, a.d1, rho_k), vd2 = open_limbs(ctx, a.d2, rho_k);
-  const Fp2 vrm = receive_evaluation(ctx, a.rho_mu, rho_k), vrv = receive_evaluation(ctx, a.rho_v, rho_k);
-  check_bounded(ctx, a.rm, rho_k, vrm, selk);
+  const Fp2 vrm = s.centered ? receive_evaluation(ctx, a.rho_mu, rho_k) : Fp2::zero();
+  const Fp2 vrv = receive_evaluation(ctx, a.rho_v, rho_k);
+  if (s.centered) check_bounded(ctx, a.rm, rho_k, vrm, selk);
   check_bounded(ctx, a.rv, rho_k, vrv, selk);
   const Fp2 ek = eq_eval(rk, rho_k);
   const std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, vx, vmu * at.real, vz,
@@ -363,5 +386,6 @@ const LayerProofDef kLayerNormProof{plan, witness, prove, verify};
 }  // namespace
 
 const LayerDef kLayerNormLayer{"layernorm", 1, 1, 1, infer, forward, &kLayerNormProof};
+const LayerDef kRmsNormLayer{"rmsnorm", 1, 1, 1, infer, forward, &kLayerNormProof};
 
 }  // namespace zk::layers

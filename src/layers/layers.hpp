@@ -27,6 +27,7 @@ extern const LayerDef kRescaleLayer, kLookupLayer;
 extern const LayerDef kMaxPoolLayer, kMaxLayer, kMinLayer, kReduceMaxLayer;
 extern const LayerDef kSumPoolLayer, kReduceSumLayer;
 extern const LayerDef kReshapeLayer, kTransposeLayer, kSliceLayer, kConcatLayer, kPadLayer, kGatherLayer, kExpandLayer;
-extern const LayerDef kSoftmaxLayer, kLayerNormLayer, kDivLayer;
+extern const LayerDef kSoftmaxLayer, kLayerNormLayer, kRmsNormLayer, kDivLayer;
+extern const LayerDef kEmbeddingLayer;
 
 }  // namespace zk::layers

@@ -8,10 +8,10 @@ namespace zk::layers {
 namespace {
 
 const LayerDef* const kLayers[] = {
-    &kAddLayer,      &kConcatLayer,  &kConvLayer,    &kDivLayer,     &kExpandLayer,  &kGatherLayer,
+    &kAddLayer,      &kConcatLayer,  &kConvLayer,    &kDivLayer,     &kEmbeddingLayer, &kExpandLayer,  &kGatherLayer,
     &kLayerNormLayer, &kLookupLayer, &kMatMulLayer,  &kMaxLayer,     &kMaxPoolLayer, &kMinLayer,
     &kMulLayer,      &kMulConstLayer, &kPadLayer,    &kReduceMaxLayer, &kReduceSumLayer, &kRescaleLayer,
-    &kReshapeLayer,  &kSliceLayer,   &kSoftmaxLayer, &kSubLayer,     &kSumPoolLayer, &kTransposeLayer,
+    &kReshapeLayer,  &kRmsNormLayer, &kSliceLayer,   &kSoftmaxLayer, &kSubLayer,     &kSumPoolLayer, &kTransposeLayer,
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Proofs of layernorm: group widths 24 and 64, groups over several trailing dims, tiny and large
-// variances, wide output ranges, and cheating provers.
+// Proofs of layernorm and rmsnorm (the same proof without the mean): group widths 24 and 64,
+// groups over several trailing dims, tiny and large variances, wide output ranges, and cheating
+// provers.
 #include "cheat_helpers.hpp"
 
 namespace zk::layers {
@@ -31,8 +32,36 @@ std::vector<Case> cases() {
   };
 }
 
+const char* const kOps[] = {"layernorm", "rmsnorm"};
+
 TEST(LayerNormProof, HonestProofsVerify) {
-  for (const auto& c : cases()) expect_accepts(single_node("layernorm", {c.shape}, c.bound, c.attrs, 3), c.name);
+  for (const char* op : kOps)
+    for (const auto& c : cases()) expect_accepts(single_node(op, {c.shape}, c.bound, c.attrs, 3), std::string(op) + " " + c.name);
+}
+
+TEST(RmsNormLayer, MatchesTheDefinition) {
+  // z = round(x·2^t / isqrt(floor(Σx²/n) + E)), half up, per group of the trailing dims.
+  auto t = single_node("rmsnorm", {{3, 7}}, 2000, attrs(-1, 3, 10), 5);
+  t.inputs[0].data[0] = -2000;
+  const IntTensor z = execute(t.graph, t.inputs)[t.graph.outputs[0]];
+  for (int64_t g = 0; g < 3; ++g) {
+    int64_t q = 0;
+    for (int64_t i = 0; i < 7; ++i) q += t.inputs[0].data[g * 7 + i] * t.inputs[0].data[g * 7 + i];
+    const int64_t sigma = isqrt(q / 7 + 3);
+    for (int64_t i = 0; i < 7; ++i) {
+      const int64_t x = t.inputs[0].data[g * 7 + i];
+      EXPECT_EQ(z.data[g * 7 + i], floor_div(x * 1024 + sigma / 2, sigma)) << g << "," << i;
+    }
+  }
+}
+
+TEST(RmsNormProof, CommitsNoMean) {
+  auto layer = circuit::make_plan(single_node("layernorm", {{2, 24}}, 1000, attrs(-1, 1, 8)).graph);
+  auto rms = circuit::make_plan(single_node("rmsnorm", {{2, 24}}, 1000, attrs(-1, 1, 8)).graph);
+  EXPECT_GE(testing::aux_named(layer, 0, "mean-remainder"), 0);
+  EXPECT_LT(testing::aux_named(rms, 0, "mean-remainder"), 0);
+  EXPECT_LT(testing::aux_named(rms, 0, "mean.0"), 0);
+  EXPECT_LT(rms.node_aux[0].size(), layer.node_aux[0].size());
 }
 
 TEST(LayerNormProof, ConstantAndExtremeGroups) {
@@ -41,15 +70,22 @@ TEST(LayerNormProof, ConstantAndExtremeGroups) {
   t.inputs[0].data = {7, 7, 7, 7, 7, 1000, -1000, 1000, -1000, 1000, -3, -900, -4, -5, -1};
   expect_accepts(t, "extremes");
   expect_rejects_single_changes(t, "extremes", 15);
+  t = single_node("rmsnorm", {{3, 5}}, 1000, attrs(-1, 1, 8));
+  t.inputs[0].data = {0, 0, 0, 0, 0, 1000, -1000, 1000, -1000, 1000, -3, -900, -4, -5, -1};
+  expect_accepts(t, "rms extremes");
+  expect_rejects_single_changes(t, "rms extremes", 15);
 }
 
 TEST(LayerNormProof, RejectsAnySingleChange) {
-  for (const auto& c : cases()) expect_rejects_single_changes(single_node("layernorm", {c.shape}, c.bound, c.attrs, 8), c.name, 4);
+  for (const char* op : kOps)
+    for (const auto& c : cases())
+      expect_rejects_single_changes(single_node(op, {c.shape}, c.bound, c.attrs, 8), std::string(op) + " " + c.name, 4);
 }
 
 TEST(LayerNormProof, RejectsAWrongSigma) {
   // σ + 1 with Δ1, Δ2 recomputed for it breaks V = Δ1 + σ² or the Δ ranges.
-  auto t = single_node("layernorm", {{2, 24}}, 1000, attrs(-1, 1, 8), 4);
+  for (const char* op : kOps) {
+  auto t = single_node(op, {{2, 24}}, 1000, attrs(-1, 1, 8), 4);
   auto plan = circuit::make_plan(t.graph);
   const int sigma = testing::aux_named(plan, 0, "sigma.0"), d1 = testing::aux_named(plan, 0, "sigma-low.0"),
             d2 = testing::aux_named(plan, 0, "sigma-high.0");
@@ -60,7 +96,8 @@ TEST(LayerNormProof, RejectsAWrongSigma) {
     w.values[d1].data[0] = v - (s + 1) * (s + 1);
     w.values[d2].data[0] = 2 * (s + 1) - w.values[d1].data[0];
   });
-  EXPECT_FALSE(result.accepted);
+  EXPECT_FALSE(result.accepted) << op;
+  }
 }
 
 TEST(LayerNormProof, InsideAChain) {
