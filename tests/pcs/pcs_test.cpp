@@ -9,6 +9,7 @@
 #include "pcs/fold.hpp"
 #include "pcs/pcs.hpp"
 #include "poly/multilinear.hpp"
+#include "sumcheck/zk_sumcheck.hpp"
 
 namespace zk::pcs {
 namespace {
@@ -501,6 +502,35 @@ TEST_P(PcsClaimKinds, WeightedAndCombinationClaims) {
 }
 
 INSTANTIATE_TEST_SUITE_P(HidingAndNot, PcsClaimKinds, ::testing::Bool());
+
+// What the weighted claims are for: a Libra mask g (coefficients in K) committed as its two F_p
+// coordinate vectors, and g(r) = <c0, w> + X <c1, w> (w = mask_evaluation_vector(r)) proven as
+// one combination claim, so neither coordinate's functional is revealed on its own.
+TEST(Pcs, LibraMaskEvaluationAsCombinationClaim) {
+  const unsigned num_vars = 10, degree = 2;
+  const sumcheck::MaskPolynomial g = sumcheck::MaskPolynomial::sample(num_vars, degree);
+  const std::span<const Fp2> coeffs = g.coefficients();
+  const size_t padded = size_t(1) << ceil_log2(coeffs.size());
+  std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(padded, Fp::zero()));
+  for (size_t i = 0; i < coeffs.size(); ++i) {
+    polys[0][i] = coeffs[i].c0();
+    polys[1][i] = coeffs[i].c1();
+  }
+  for (bool hiding : {false, true}) {
+    auto [c, data] = commit(polys, test_params(hiding));
+    const std::vector<Fp2> r = random_point(num_vars);
+    std::vector<Fp2> w = sumcheck::mask_evaluation_vector(r, degree);
+    w.resize(padded, Fp2::zero());
+    std::vector<CombinationClaim> claim(1);
+    claim[0].terms = {{0, {}, w, Fp2::one()}, {1, {}, w, Fp2(Fp::zero(), Fp::one())}};
+    claim[0].value = g.evaluate(r);
+    Transcript pt(kLabel);
+    const OpeningProof proof = open(*data, ClaimSet{{}, {}, claim}, pt);
+    EXPECT_FALSE(rejects_set(c, ClaimSet{{}, {}, claim}, proof));
+    claim[0].value += Fp2(Fp::zero(), Fp::one());
+    EXPECT_TRUE(rejects_set(c, ClaimSet{{}, {}, claim}, proof));
+  }
+}
 
 TEST(Pcs, MalformedWeightedAndCombinationClaims) {
   std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 15), random_fp_vector(16)};
