@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "circuit/protocol.hpp"
 #include "io/formats.hpp"
 #include "prover/prover.hpp"
 #include "verifier/verifier.hpp"
@@ -93,6 +94,38 @@ TEST(ProtocolAudit, PublicInputOutsideItsBoundIsRejected) {
   const io::Proof proof = prove_out_of_range(keys, 500);
   ASSERT_EQ(proof.inputs.size(), 1u);
   EXPECT_FALSE(accepts(keys.vk, proof)) << "accepted a public input of 500 for a bound of 1";
+}
+
+// A tensor that is both a public input and a public output appears twice in the proof, and the
+// verifier reads only the output copy (verifier.cpp fills public_value from the outputs last). For
+// the identity model (no nodes, output = input) the prover claims input 3 and output 9 and proves
+// it with empty openings: nothing relates proof.inputs to proof.outputs.
+TEST(ProtocolAudit, InputThatIsAlsoAnOutputMustAgreeWithIt) {
+  SKIP_KNOWN_BUG("verifier.cpp never checks that a tensor's input and output copies agree");
+  IntGraph g;
+  const int x = g.add_input("x", {2}, 0, 1.0, 10);
+  g.outputs = {x};
+  circuit::Visibility vis;
+  vis.input_private = vis.weights_private = vis.output_private = false;
+  const auto keys = prover::setup(g, small_params(), vis);
+  ASSERT_TRUE(accepts(keys.vk, prover::prove(keys.pk, {IntTensor({2}, {3, 3})}).proof));
+
+  io::Proof proof;
+  proof.architecture_hash = keys.vk.architecture_hash;
+  proof.inputs = {IntTensor({2}, {3, 3})};
+  proof.outputs = {IntTensor({2}, {9, 9})};
+  const auto cp = circuit::commitment_params(keys.pk.pcs_params, vis);
+  const std::vector<std::vector<Fp>> placeholder = {{Fp::zero()}};
+  auto [witness, witness_data] = pcs::commit(placeholder, cp.witness);
+  auto [weights, weights_data] = pcs::commit(placeholder, cp.weights);
+  ASSERT_EQ(weights.root, keys.vk.weights_root);
+  proof.witness_root = witness.root;
+  Transcript transcript(circuit::kProtocolLabel);
+  circuit::bind_statement(transcript, proof.architecture_hash, keys.vk.weights_root, proof.inputs, proof.outputs,
+                          std::nullopt, proof.witness_root);
+  proof.witness_opening = pcs::open(*witness_data, std::span<const pcs::Claim>(), transcript);
+  proof.weights_opening = pcs::open(*weights_data, std::span<const pcs::Claim>(), transcript);
+  EXPECT_FALSE(accepts(keys.vk, proof)) << "the identity model proven to map 3 to 9";
 }
 
 }  // namespace
