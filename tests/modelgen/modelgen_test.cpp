@@ -194,8 +194,36 @@ TEST(Modelgen, Gpt) {
   validate(s, {1, 7, 100}, 100 * d + 7 * d + 3 * block_params(d, 4 * d) + 2 * d);
 }
 
+// One GPT-2 small block: 7,087,872 parameters, as GPT-2's transformer.h.0 counts them.
+TEST(Modelgen, GptBlockDefaultsAreGpt2Small) {
+  const Spec s = default_spec(Kind::kGptBlock);
+  EXPECT_EQ(block_params(768, 3072), 7087872);
+  EXPECT_EQ(s.gelu, Gelu::kTanh);
+  const Model m = generate(s);
+  EXPECT_EQ(m.parameters, 7087872);
+  EXPECT_EQ(m.input_shape, (std::vector<int64_t>{1, 64, 768}));
+  EXPECT_FALSE(m.int64_input);
+  // Every other kind starts from the plain Spec.
+  EXPECT_EQ(default_spec(Kind::kGpt).width, Spec{}.width);
+}
+
+TEST(Modelgen, GptBlock) {
+  Spec s = spec_of(Kind::kGptBlock);
+  s.context = 12;
+  validate(s, {1, 12, 64}, block_params(64, 256), 12 * 12);  // the additive mask
+  auto ops = op_types(generate(s).proto);
+  EXPECT_FALSE(ops.count("Gather"));
+  EXPECT_TRUE(ops.count("Erf"));
+  s.gelu = Gelu::kTanh;
+  s.mask = Mask::kWhere;
+  validate(s, {1, 12, 64}, block_params(64, 256));
+  ops = op_types(generate(s).proto);
+  for (const char* op : {"Tanh", "Pow", "Trilu", "Where"}) EXPECT_TRUE(ops.count(op)) << op;
+  EXPECT_FALSE(ops.count("Erf"));
+}
+
 TEST(Modelgen, DynamicAndFixedBatch) {
-  for (Kind k : {Kind::kMlp, Kind::kLeNet5, Kind::kTinyTransformer, Kind::kGpt}) {
+  for (Kind k : {Kind::kMlp, Kind::kLeNet5, Kind::kTinyTransformer, Kind::kGpt, Kind::kGptBlock}) {
     Spec s = spec_of(k);
     s.dynamic_batch = true;
     const Model m = generate(s);
@@ -214,10 +242,11 @@ TEST(Modelgen, DynamicAndFixedBatch) {
 
 TEST(Modelgen, EveryOpsetAccepted) {
   for (int opset = 13; opset <= 17; ++opset)
-    for (Kind k : {Kind::kLeNet5, Kind::kTinyTransformer, Kind::kGpt}) {
+    for (Kind k : {Kind::kLeNet5, Kind::kTinyTransformer, Kind::kGpt, Kind::kGptBlock}) {
       Spec s = spec_of(k);
       s.opset = opset;
       s.mask = Mask::kWhere;
+      s.gelu = Gelu::kTanh;
       const Model m = generate(s);
       EXPECT_NO_THROW(onnx::checker::check_model(m.proto)) << kind_name(k) << " " << opset;
       EXPECT_NO_THROW(inferred_output_shape(m.proto));
@@ -225,7 +254,7 @@ TEST(Modelgen, EveryOpsetAccepted) {
 }
 
 TEST(Modelgen, Deterministic) {
-  for (Kind k : {Kind::kMlp, Kind::kLeNet5, Kind::kVgg11, Kind::kTinyTransformer, Kind::kGpt}) {
+  for (Kind k : {Kind::kMlp, Kind::kLeNet5, Kind::kVgg11, Kind::kTinyTransformer, Kind::kGpt, Kind::kGptBlock}) {
     const std::string a = serialize(generate(spec_of(k, 7)).proto);
     EXPECT_EQ(a, serialize(generate(spec_of(k, 7)).proto)) << kind_name(k);
     EXPECT_NE(a, serialize(generate(spec_of(k, 8)).proto)) << kind_name(k);
@@ -302,6 +331,12 @@ TEST(Modelgen, ExampleInput) {
   auto tt = json_values(example_input_json(spec_of(Kind::kTinyTransformer)));
   ASSERT_EQ(tt.size(), 16u * 64u);
   EXPECT_TRUE(std::any_of(tt.begin(), tt.end(), [](double x) { return x < 0; }));
+  Spec blk = spec_of(Kind::kGptBlock);
+  blk.context = 5;
+  auto hs = json_values(example_input_json(blk));
+  ASSERT_EQ(hs.size(), 5u * 64u);
+  EXPECT_TRUE(std::all_of(hs.begin(), hs.end(), [](double x) { return x >= -1 && x < 1; }));
+  EXPECT_TRUE(std::any_of(hs.begin(), hs.end(), [](double x) { return x < 0; }));
 }
 
 TEST(Modelgen, RejectsBadSpecs) {
@@ -320,6 +355,13 @@ TEST(Modelgen, RejectsBadSpecs) {
   EXPECT_THROW(generate(s), Error);
   EXPECT_THROW(parse_kind("resnet"), Error);
   EXPECT_EQ(parse_kind("tiny-transformer"), Kind::kTinyTransformer);
+  EXPECT_EQ(parse_kind("gpt-block"), Kind::kGptBlock);
+  s = spec_of(Kind::kGptBlock);
+  s.context = 0;
+  EXPECT_THROW(generate(s), Error);
+  s = spec_of(Kind::kGptBlock);
+  s.heads = 3;
+  EXPECT_THROW(generate(s), Error);
 }
 
 
@@ -455,6 +497,7 @@ Tensor run(const onnx::ModelProto& m, const Tensor& input, Seen seen) {
     else if (op == "Relu") unary([](float x) { return std::max(x, 0.0f); });
     else if (op == "Sqrt") unary([](float x) { return std::sqrt(x); });
     else if (op == "Erf") unary([](float x) { return std::erf(x); });
+    else if (op == "Tanh") unary([](float x) { return std::tanh(x); });
     else if (op == "MatMul") r = matmul(in(0), in(1));
     else if (op == "Gemm") {
       r = matmul(in(0), transpose(in(1), {1, 0}));
@@ -608,22 +651,71 @@ TEST(Modelgen, ActivationsStayOrderOne) {
   check_activations(g, {1, 32, 512});
   g.mask = Mask::kWhere;
   g.tie_embeddings = true;
+  g.gelu = Gelu::kTanh;
   check_activations(g, {1, 32, 512});
+  Spec blk = default_spec(Kind::kGptBlock);
+  blk.context = 16;  // GPT-2 small's width and heads; fewer tokens keep the naive evaluator quick
+  check_activations(blk, {1, 16, 768});
 }
 
-// The causal mask must make position i independent of tokens after i.
+// The two GELU forms differ by at most ~1e-3 per element (the tanh approximation's error), so the
+// same block with the same weights must give nearly the same output; a wrong constant or operand
+// order in either form would not.
+TEST(Modelgen, TanhAndErfGeluAgree) {
+  Spec s = spec_of(Kind::kGptBlock);
+  s.context = 6;
+  ref::Tensor x{{1, 6, 64}, {}};
+  for (double v : json_values(example_input_json(s))) x.v.push_back(static_cast<float>(v));
+  const auto erf = ref::run(generate(s).proto, x, [](auto&, auto&) {});
+  s.gelu = Gelu::kTanh;
+  double gelu_max = 0;
+  const auto tanh = ref::run(generate(s).proto, x, [&](const onnx::NodeProto& n, const ref::Tensor& t) {
+    if (n.name().find("/act/") == std::string::npos) return;
+    for (float v : t.v) gelu_max = std::max(gelu_max, static_cast<double>(std::abs(v)));
+  });
+  EXPECT_GT(gelu_max, 0.5);
+  ASSERT_EQ(erf.v.size(), tanh.v.size());
+  double diff = 0, mag = 0;
+  for (size_t i = 0; i < erf.v.size(); ++i) {
+    diff = std::max(diff, static_cast<double>(std::abs(erf.v[i] - tanh.v[i])));
+    mag = std::max(mag, static_cast<double>(std::abs(erf.v[i])));
+  }
+  EXPECT_GT(diff, 0.0);  // the forms are different graphs
+  EXPECT_LT(diff, 5e-3 * mag);
+}
+
+// The causal mask must make position i independent of inputs after i: changing input element `at`
+// (of position `pos`) leaves every output row before `pos` as it was and changes a later one.
+void expect_causal(const Spec& s, const ref::Tensor& a, int64_t at, float value, int64_t pos) {
+  const Model m = generate(s);
+  ref::Tensor b = a;
+  b.v[at] = value;
+  const auto ya = ref::run(m.proto, a, [](auto&, auto&) {}), yb = ref::run(m.proto, b, [](auto&, auto&) {});
+  const int64_t before = pos * (ya.size() / s.context);
+  for (int64_t i = 0; i < before; ++i) EXPECT_NEAR(ya.v[i], yb.v[i], 1e-5) << i;
+  EXPECT_NE(std::vector<float>(ya.v.begin() + before, ya.v.end()), std::vector<float>(yb.v.begin() + before, yb.v.end()));
+}
+
+TEST(Modelgen, GptBlockIsCausal) {
+  for (Mask mask : {Mask::kAdditive, Mask::kWhere}) {
+    Spec s = spec_of(Kind::kGptBlock);
+    s.mask = mask;
+    s.context = 6;
+    s.width = 16;
+    s.heads = 2;
+    ref::Tensor a{{1, 6, 16}, {}};
+    for (double v : json_values(example_input_json(s))) a.v.push_back(static_cast<float>(v));
+    expect_causal(s, a, 4 * 16 + 3, a.v[4 * 16 + 3] + 0.5f, 4);
+  }
+}
+
 TEST(Modelgen, GptIsCausal) {
   for (Mask mask : {Mask::kAdditive, Mask::kWhere}) {
     Spec s = spec_of(Kind::kGpt);
     s.mask = mask;
     s.context = 8;
     s.vocab = 20;
-    const Model m = generate(s);
-    ref::Tensor a{{1, 8}, {1, 2, 3, 4, 5, 6, 7, 8}}, b = a;
-    b.v[5] = 19;
-    const auto ya = ref::run(m.proto, a, [](auto&, auto&) {}), yb = ref::run(m.proto, b, [](auto&, auto&) {});
-    for (int64_t i = 0; i < 5 * 20; ++i) EXPECT_NEAR(ya.v[i], yb.v[i], 1e-5) << i;
-    EXPECT_NE(std::vector<float>(ya.v.begin() + 100, ya.v.end()), std::vector<float>(yb.v.begin() + 100, yb.v.end()));
+    expect_causal(s, ref::Tensor{{1, 8}, {1, 2, 3, 4, 5, 6, 7, 8}}, 5, 19, 5);
   }
 }
 

@@ -21,6 +21,11 @@ kinds:
   tiny-transformer   one pre-LN block            [--width 64] [--heads 4] [--seq 16] [--ff 4*width]
   gpt                GPT-2 style decoder         [--layers 2] [--heads 4] [--width 64] [--context 32]
                                                  [--vocab 512] [--ff 4*width] [--mask add|where] [--tie-embeddings]
+  gpt-block          one decoder block of gpt on float hidden states [1, context, width]; defaults are
+                     GPT-2 small's: --width 768 --heads 12 --ff 3072 --context 64 --gelu tanh
+                     (--layers 12 only sets the residual init scale)
+transformer options:
+  --gelu erf|tanh          nn.GELU()'s erf form (default) or GPT-2's tanh approximation
 common options:
   -o, --output FILE        write the ONNX model
   --example-input FILE     write a random input as {"input_data": [[...]]}
@@ -67,8 +72,7 @@ int run(int argc, char** argv) {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  zk::modelgen::Spec spec;
-  spec.kind = zk::modelgen::parse_kind(args[0]);
+  zk::modelgen::Spec spec = zk::modelgen::default_spec(zk::modelgen::parse_kind(args[0]));
   std::string out_path, input_path;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -111,6 +115,12 @@ int run(int argc, char** argv) {
       if (v == "add") spec.mask = zk::modelgen::Mask::kAdditive;
       else if (v == "where") spec.mask = zk::modelgen::Mask::kWhere;
       else throw zk::Error("--mask: expected add or where, got '" + v + "'");
+    }
+    else if (a == "--gelu") {
+      const std::string& v = value();
+      if (v == "erf") spec.gelu = zk::modelgen::Gelu::kErf;
+      else if (v == "tanh") spec.gelu = zk::modelgen::Gelu::kTanh;
+      else throw zk::Error("--gelu: expected erf or tanh, got '" + v + "'");
     }
     else if (a == "--tie-embeddings") spec.tie_embeddings = true;
     else throw zk::Error("unknown option '" + a + "' (see --help)");

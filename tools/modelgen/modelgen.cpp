@@ -334,9 +334,21 @@ std::string layer_norm(Builder& b, const std::string& scope, const std::string& 
   return b.node("Add", scope, {scaled, beta});
 }
 
-// Exact GELU as nn.GELU() exports it: x * 0.5 * (1 + erf(x / sqrt(2))), evaluated as
-// ((x * (erf(x / sqrt2) + 1)) * 0.5).
-std::string gelu(Builder& b, const std::string& scope, const std::string& x) {
+// GELU in the two forms PyTorch exports below opset 20 (where a Gelu op would appear instead).
+// Exact, as nn.GELU(): ((x * (erf(x / sqrt2) + 1)) * 0.5). Tanh, as GPT-2's gelu_new
+// 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3))), traced left to right:
+// (x * 0.5) * (tanh((x + x^3 * 0.044715) * sqrt(2/pi)) + 1).
+std::string gelu(Builder& b, const std::string& scope, const std::string& x, Gelu form) {
+  if (form == Gelu::kTanh) {
+    auto half = b.node("Mul", scope, {x, b.scalar(scope, 0.5f)});
+    auto cube = b.node("Pow", scope, {x, b.scalar(scope, 3.0f)});
+    auto kappa = b.node("Mul", scope, {cube, b.scalar(scope, 0.044715f)});
+    auto inner = b.node("Add", scope, {x, kappa});
+    auto beta = b.node("Mul", scope, {inner, b.scalar(scope, 0.7978845834732056f)});  // sqrt(2/pi) as float
+    auto th = b.node("Tanh", scope, {beta});
+    auto plus = b.node("Add", scope, {th, b.scalar(scope, 1.0f)});
+    return b.node("Mul", scope, {half, plus});
+  }
   auto div = b.node("Div", scope, {x, b.scalar(scope, 1.4142135381698608f)});
   auto erf = b.node("Erf", scope, {div});
   auto plus = b.node("Add", scope, {erf, b.scalar(scope, 1.0f)});
@@ -347,6 +359,7 @@ std::string gelu(Builder& b, const std::string& scope, const std::string& x) {
 struct BlockShape {
   int64_t seq, width, heads, ff;
   float residual_scale;  // shrinks the residual-branch projections so depth does not grow the stream
+  Gelu gelu;
 };
 
 // Pre-LN transformer block: x + Attn(LN1(x)), then + MLP(LN2(.)). `mask` is empty (no mask), an
@@ -388,7 +401,7 @@ std::string block(Builder& b, const std::string& key, const std::string& x, cons
   auto ln2 = layer_norm(b, scope + "/ln_2", key + ".ln_2", x1, d);
   const std::string ms = scope + "/mlp";
   auto up = linear(b, ms + "/fc_in", key + ".mlp.fc_in", ln2, d, s.ff, he(d));
-  auto act = gelu(b, ms + "/act", up);
+  auto act = gelu(b, ms + "/act", up, s.gelu);
   auto down = linear(b, ms + "/fc_out", key + ".mlp.fc_out", act, s.ff, d, lecun(s.ff) * s.residual_scale);
   return b.node("Add", scope, {x1, down});
 }
@@ -501,7 +514,7 @@ Model tiny_transformer(const Spec& spec) {
   check_positive(spec.seq, "seq");
   Builder b(spec);
   const int64_t n = b.batch();
-  const BlockShape s{spec.seq, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width, 1.0f};
+  const BlockShape s{spec.seq, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width, 1.0f, spec.gelu};
   std::vector<int64_t> shape{n, spec.seq, spec.width};
   b.input("input", onnx::TensorProto::FLOAT, shape);
   auto x = block(b, "block", "input", s, "", Mask::kAdditive);
@@ -509,15 +522,37 @@ Model tiny_transformer(const Spec& spec) {
   return b.finish(shape, shape, false, "one pre-LN transformer block");
 }
 
-Model gpt(const Spec& spec) {
+// One causal mask for all layers, built before the first block as the exporter hoists constants.
+std::string causal_mask(Builder& b, const Spec& spec, int64_t t) {
+  if (spec.mask == Mask::kAdditive) {
+    std::vector<float> m(static_cast<size_t>(t * t));
+    for (int64_t i = 0; i < t; ++i)
+      for (int64_t j = 0; j < t; ++j) m[static_cast<size_t>(i * t + j)] = j > i ? -1e4f : 0.0f;
+    return b.add_float("causal_mask", {1, 1, t, t}, m);
+  }
+  if (spec.opset >= 14) {
+    auto ones = b.add_bool("causal_ones", {t, t}, std::vector<uint8_t>(static_cast<size_t>(t * t), 1));
+    return b.node("Trilu", "/transformer", {ones}, [](onnx::NodeProto& nd) { attr_int(nd, "upper", 0); });
+  }
+  std::vector<uint8_t> m(static_cast<size_t>(t * t));
+  for (int64_t i = 0; i < t; ++i)
+    for (int64_t j = 0; j < t; ++j) m[static_cast<size_t>(i * t + j)] = j <= i;
+  return b.add_bool("causal_keep", {t, t}, m);
+}
+
+BlockShape gpt_block_shape(const Spec& spec) {
   check_transformer(spec);
   check_positive(spec.layers, "layers");
   check_positive(spec.context, "context");
+  return {spec.context, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width,
+          1.0f / std::sqrt(2.0f * static_cast<float>(spec.layers)), spec.gelu};
+}
+
+Model gpt(const Spec& spec) {
+  const BlockShape s = gpt_block_shape(spec);
   check_positive(spec.vocab, "vocab");
   Builder b(spec);
   const int64_t n = b.batch(), t = spec.context, d = spec.width, v = spec.vocab;
-  const BlockShape s{t, d, spec.heads, spec.ff ? spec.ff : 4 * d,
-                     1.0f / std::sqrt(2.0f * static_cast<float>(spec.layers))};
   b.input("input", onnx::TensorProto::INT64, {n, t});
 
   auto wte = b.weight("transformer.wte.weight", {v, d}, 1.0f);
@@ -529,23 +564,7 @@ Model gpt(const Spec& spec) {
   auto pe = b.node("Gather", "/transformer/wpe", {wpe, pos_ids}, [](onnx::NodeProto& nd) { attr_int(nd, "axis", 0); });
   auto x = b.node("Add", "/transformer", {tok, pe});
 
-  // One mask for all layers, built before the first block as the exporter hoists constants.
-  std::string mask;
-  if (spec.mask == Mask::kAdditive) {
-    std::vector<float> m(static_cast<size_t>(t * t));
-    for (int64_t i = 0; i < t; ++i)
-      for (int64_t j = 0; j < t; ++j) m[static_cast<size_t>(i * t + j)] = j > i ? -1e4f : 0.0f;
-    mask = b.add_float("causal_mask", {1, 1, t, t}, m);
-  } else if (spec.opset >= 14) {
-    auto ones = b.add_bool("causal_ones", {t, t}, std::vector<uint8_t>(static_cast<size_t>(t * t), 1));
-    mask = b.node("Trilu", "/transformer", {ones}, [](onnx::NodeProto& nd) { attr_int(nd, "upper", 0); });
-  } else {
-    std::vector<uint8_t> m(static_cast<size_t>(t * t));
-    for (int64_t i = 0; i < t; ++i)
-      for (int64_t j = 0; j < t; ++j) m[static_cast<size_t>(i * t + j)] = j <= i;
-    mask = b.add_bool("causal_keep", {t, t}, m);
-  }
-
+  const std::string mask = causal_mask(b, spec, t);
   for (int64_t l = 0; l < spec.layers; ++l) x = block(b, "transformer.h." + std::to_string(l), x, s, mask, spec.mask);
   x = layer_norm(b, "/transformer/ln_f", "transformer.ln_f", x, d);
   std::string head;
@@ -558,6 +577,22 @@ Model gpt(const Spec& spec) {
   return b.finish({n, t}, {n, t, v}, true, "GPT-2 style decoder, " + std::to_string(spec.layers) + " layers");
 }
 
+// One decoder block of the gpt kind, exported on its own: float hidden states [B, T, width] in,
+// the block's output out (what proving "one layer of GPT-2" means without the embedding tables).
+Model gpt_block(const Spec& spec) {
+  const BlockShape s = gpt_block_shape(spec);
+  Builder b(spec);
+  const int64_t n = b.batch();
+  const std::vector<int64_t> shape{n, spec.context, spec.width};
+  b.input("input", onnx::TensorProto::FLOAT, shape);
+  const std::string mask = causal_mask(b, spec, spec.context);
+  auto x = block(b, "transformer.h.0", "input", s, mask, spec.mask);
+  b.output(x, "output", shape);
+  return b.finish(shape, shape, false,
+                  "one GPT-2 style decoder block, width " + std::to_string(spec.width) + ", " +
+                      std::to_string(spec.heads) + " heads, " + std::to_string(spec.context) + " tokens");
+}
+
 }  // namespace
 
 Kind parse_kind(const std::string& name) {
@@ -567,7 +602,9 @@ Kind parse_kind(const std::string& name) {
   if (name == "vgg16") return Kind::kVgg16;
   if (name == "tiny-transformer") return Kind::kTinyTransformer;
   if (name == "gpt") return Kind::kGpt;
-  throw Error("modelgen: unknown model kind '" + name + "' (mlp, lenet5, vgg11, vgg16, tiny-transformer, gpt)");
+  if (name == "gpt-block") return Kind::kGptBlock;
+  throw Error("modelgen: unknown model kind '" + name +
+              "' (mlp, lenet5, vgg11, vgg16, tiny-transformer, gpt, gpt-block)");
 }
 
 std::string kind_name(Kind kind) {
@@ -578,6 +615,7 @@ std::string kind_name(Kind kind) {
     case Kind::kVgg16: return "vgg16";
     case Kind::kTinyTransformer: return "tiny-transformer";
     case Kind::kGpt: return "gpt";
+    case Kind::kGptBlock: return "gpt-block";
   }
   throw Error("modelgen: invalid kind");
 }
@@ -590,8 +628,23 @@ Model generate(const Spec& spec) {
     case Kind::kVgg16: return vgg(spec);
     case Kind::kTinyTransformer: return tiny_transformer(spec);
     case Kind::kGpt: return gpt(spec);
+    case Kind::kGptBlock: return gpt_block(spec);
   }
   throw Error("modelgen: invalid kind");
+}
+
+Spec default_spec(Kind kind) {
+  Spec s;
+  s.kind = kind;
+  if (kind == Kind::kGptBlock) {
+    s.width = 768;
+    s.heads = 12;
+    s.ff = 3072;
+    s.context = 64;
+    s.layers = 12;
+    s.gelu = Gelu::kTanh;
+  }
+  return s;
 }
 
 std::string serialize(const onnx::ModelProto& proto) {
@@ -629,6 +682,10 @@ std::string example_input_json(const Spec& spec) {
     case Kind::kVgg16: count = n * 3 * 32 * 32; break;
     case Kind::kTinyTransformer:
       count = n * spec.seq * spec.width;
+      signed_range = true;
+      break;
+    case Kind::kGptBlock:
+      count = n * spec.context * spec.width;
       signed_range = true;
       break;
     case Kind::kGpt:
