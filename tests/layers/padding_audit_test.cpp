@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <tuple>
 
 #include "cheat_helpers.hpp"
 #include "layers/layer.hpp"
@@ -126,6 +127,83 @@ TEST(PaddingAudit, ConcatFirstSourcePaddingLeaks) {
     y[6] -= 1000;
   };
   EXPECT_FALSE(run_with_padding(t.graph, t.inputs, cheat).accepted) << "concat proven as [.., 1006, -993]";
+}
+
+// A systematic probe of the linear layers (every output entry a fixed combination of input
+// entries). With all real inputs zero, the prover commits 1 at one padded index j of the input and
+// adds 1 to one real output index i; for every (j, i) the verifier must reject, or j leaks into i.
+// Returns the leaks found as "in[j] -> out[i]".
+std::vector<std::string> padding_leaks(const std::string& op, const std::vector<Shape>& shapes, layers::IntAttrs attrs) {
+  TestGraph t = single_node(op, shapes, 10, std::move(attrs));
+  for (auto& in : t.inputs) std::fill(in.data.begin(), in.data.end(), 0);
+  const circuit::Plan plan = circuit::make_plan(t.graph);
+  const int y = t.graph.outputs[0];
+  std::vector<std::string> leaks;
+  for (int x : t.graph.inputs) {
+    IntTensor ones(plan.shapes[x]);
+    std::fill(ones.data.begin(), ones.data.end(), 1);
+    const auto real = layers::mle_table(ones);
+    for (size_t j = 0; j < real.size(); ++j) {
+      if (real[j] != Fp::zero()) continue;
+      for (int64_t i = 0; i < layers::numel(plan.shapes[y]); ++i) {
+        PaddedCheat cheat;
+        cheat.padding[x] = {{j, 1}};
+        cheat.tamper = [&](circuit::Plan&, circuit::Witness& w) { w.values[y].data[i] += 1; };
+        if (run_with_padding(t.graph, t.inputs, cheat).accepted)
+          leaks.push_back(plan.names[x] + "[" + std::to_string(j) + "] -> out[" + std::to_string(i) + "]");
+      }
+    }
+  }
+  return leaks;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& e : v) s += e + " ";
+  return s;
+}
+
+TEST(PaddingAudit, LinearLayersNeverReadInputPadding) {
+  struct Case {
+    std::string op;
+    std::vector<Shape> shapes;
+    layers::IntAttrs attrs;
+  };
+  const std::vector<Case> cases = {
+      {"reshape", {{2, 3}}, {{"shape", {3, 2}}}},
+      {"reshape", {{3, 4}}, {{"shape", {12}}}},
+      {"transpose", {{3, 5}}, {{"perm", {1, 0}}}},
+      {"slice", {{7}}, {{"starts", {0}}, {"steps", {1}}, {"counts", {5}}}},
+      {"slice", {{3, 5}}, {{"starts", {1, 0}}, {"steps", {1, 2}}, {"counts", {2, 3}}}},
+      {"pad", {{5}}, {{"pads", {1, 0}}, {"value", {0}}}},
+      {"pad", {{3}}, {{"pads", {0, 2}}, {"value", {0}}}},  // 3 -> 5: a new padded size
+      {"concat", {{2}, {3}}, {{"axis", {0}}}},
+      {"gather", {{5, 3}}, {{"axis", {0}}, {"indices", {4, 0, 2}}, {"indices_shape", {3}}}},
+      {"expand", {{3, 1}}, {{"shape", {3, 3}}}},
+      {"reduce_sum", {{3, 3}}, {{"axes", {1}}, {"keepdims", {1}}}},
+      {"sumpool", {{1, 1, 3, 3}}, {{"kernel", {2, 2}}, {"strides", {1, 1}}, {"pads", {0, 0, 1, 1}}}},
+      {"mul_const", {{3}}, {{"c", {5}}}},
+      {"add", {{3}, {1}}, {}},
+      {"sub", {{3, 3}, {3, 1}}, {}},
+  };
+  for (const auto& c : cases) {
+    const auto leaks = padding_leaks(c.op, c.shapes, c.attrs);
+    EXPECT_TRUE(leaks.empty()) << c.op << ": input padding reaches real outputs: " << joined(leaks);
+  }
+}
+
+// The shape operators whose trailing fill shares the input's padded size (the known bug above).
+TEST(PaddingAudit, FilledOutputsInTheInputsPaddedRangeNeverReadIt) {
+  SKIP_KNOWN_BUG("index_map.cpp is_pass() passes the input's padding to real filled outputs");
+  const std::vector<std::tuple<std::string, std::vector<Shape>, layers::IntAttrs>> cases = {
+      {"pad", {{3, 5}}, {{"pads", {0, 0, 1, 0}}, {"value", {0}}}},
+      {"pad", {{6}}, {{"pads", {0, 1}}, {"value", {4}}}},
+      {"concat", {{3}, {1}}, {{"axis", {0}}}},
+      {"concat", {{2, 3}, {2, 1}}, {{"axis", {1}}}}};
+  for (const auto& [op, shapes, attrs] : cases) {
+    const auto leaks = padding_leaks(op, shapes, attrs);
+    EXPECT_TRUE(leaks.empty()) << op << ": input padding reaches real outputs: " << joined(leaks);
+  }
 }
 
 // Guards that hold: padding of the inputs of other layer families must not reach real outputs.
