@@ -1,4 +1,5 @@
 // zkinfer bench MODEL... [--repeat N] [--json FILE|-] [--profile] [--input INPUT.json] [--preset P]
+// (-q: only --json's output; the table and the per-model lines on stderr are left out)
 // End-to-end cost of proving a model, as docs/benchmarks.md reports it: per model, the median over
 // N runs of compile (import + quantize), setup, prove, verify and plain integer inference (wall
 // time; prove and verify also as process CPU time), the proof size and the prover's peak memory.
@@ -36,6 +37,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/json_io.hpp"
+#include "cli/output.hpp"
 #include "io/formats.hpp"
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
@@ -266,10 +268,10 @@ std::string fmt_bytes(double b) {
 }
 
 void print_markdown(const std::vector<Row>& rows, bool profile) {
-  std::printf("| model | params | layers | runs | compile | setup | prove | prove CPU | verify | verify CPU | proof size | prover peak RSS | plain inference |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  say("| model | params | layers | runs | compile | setup | prove | prove CPU | verify | verify CPU | proof size | prover peak RSS | plain inference |\n");
+  say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& r : rows) {
-    std::printf("| %s | %lld | %zu | %d | %s | %s | %s | %s | %s | %s | %s | %s%s | %s |\n", r.model.c_str(),
+    say("| %s | %lld | %zu | %d | %s | %s | %s | %s | %s | %s | %s | %s%s | %s |\n", r.model.c_str(),
                 static_cast<long long>(r.parameters), r.layers, r.repeat, fmt_time(r.compile_s).c_str(),
                 fmt_time(r.setup_s).c_str(), fmt_time(r.prove_s).c_str(), fmt_time(r.prove_cpu_s).c_str(),
                 fmt_time(r.verify_s).c_str(), fmt_time(r.verify_cpu_s).c_str(),
@@ -278,11 +280,11 @@ void print_markdown(const std::vector<Row>& rows, bool profile) {
   }
   if (!profile) return;
   for (const auto& r : rows) {
-    std::printf("\nprove phases, %s (median of %d):\n\n| phase | time | share |\n|---|---:|---:|\n", r.model.c_str(), r.repeat);
+    say("\nprove phases, %s (median of %d):\n\n| phase | time | share |\n|---|---:|---:|\n", r.model.c_str(), r.repeat);
     double total = 0;
     for (const auto& [name, s] : r.phases) total += s;
     for (const auto& [name, s] : r.phases)
-      std::printf("| %s | %s | %.0f%% |\n", name.c_str(), fmt_time(s).c_str(), total > 0 ? 100 * s / total : 0.0);
+      say("| %s | %s | %.0f%% |\n", name.c_str(), fmt_time(s).c_str(), total > 0 ? 100 * s / total : 0.0);
   }
 }
 
@@ -319,11 +321,11 @@ void bench(const BenchOptions& o) {
   if (o.repeat < 1) throw Error("bench: --repeat must be at least 1");
   std::vector<Row> rows;
   for (const auto& m : o.models) {
-    std::fprintf(stderr, "bench: %s ...\n", m.c_str());
+    inform("bench: %s ...\n", m.c_str());
     rows.push_back(bench_one(m, o));
     const auto& r = rows.back();
-    std::fprintf(stderr, "bench: %s: prove %s, verify %s, proof %zu bytes\n", m.c_str(), fmt_time(r.prove_s).c_str(),
-                 fmt_time(r.verify_s).c_str(), r.proof_bytes);
+    inform("bench: %s: prove %s, verify %s, proof %zu bytes\n", m.c_str(), fmt_time(r.prove_s).c_str(),
+           fmt_time(r.verify_s).c_str(), r.proof_bytes);
   }
   if (o.json == "-") {
     std::printf("%s\n", to_json(rows).dump(2).c_str());
@@ -351,7 +353,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--input", o->input, "input JSON (default: seeded uniform [0, 1) values)");
   cmd->add_option("--preset", o->preset, "quantization preset")->check(CLI::IsMember({"accuracy", "cost"}));
   cmd->footer("Example: zkinfer bench lenet5 mlp-1m --repeat 5 --profile");
-  cmd->callback([o] { bench(*o); });
+  cmd->callback([o] {
+    output_flags().json = o->json == "-";
+    bench(*o);
+  });
 }
 
 }  // namespace zk::cli

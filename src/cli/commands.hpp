@@ -9,5 +9,6 @@ namespace zk::cli {
 void add_run_command(CLI::App& app);
 void add_proof_commands(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_ops_command(CLI::App& app);  // in run.cpp
 
 }  // namespace zk::cli

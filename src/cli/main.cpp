@@ -13,6 +13,7 @@ namespace {
 // One line on stderr always; under --json also a JSON document on stdout, so that a program
 // reading stdout gets a parseable answer whatever happened.
 int fail(int code, const std::string& message) {
+  zk::cli::clear_status_line();
   std::fprintf(stderr, "error: %s\n", message.c_str());
   if (zk::cli::output_flags().json && code == 2) zk::cli::emit_json({{"error", message}, {"exit_code", code}});
   return code;
@@ -33,8 +34,13 @@ int main(int argc, char** argv) {
   zk::cli::add_run_command(app);
   zk::cli::add_proof_commands(app);
   zk::cli::add_bench_command(app);
+  zk::cli::add_ops_command(app);
+  // Progress on long steps: a status line on a terminal only; pipes and files get exactly the
+  // output they would get without it.
+  zk::cli::start_status_line();
   try {
     app.parse(argc, argv);
+    zk::cli::clear_status_line();
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

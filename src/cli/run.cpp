@@ -4,6 +4,8 @@
 // would be proven) on the input, and prints per output both results and their max abs/rel error.
 // Without --calibration, activation ranges come from the library's default samples plus this
 // input (so the report reflects this input without saturating on it).
+// zkinfer ops [--markdown|--json]: the quantizer's list of provable ONNX operators; the README's
+// operator line is its --markdown output (tests/readme checks that they are equal).
 #include <cstdio>
 #include <string>
 
@@ -89,6 +91,28 @@ void add_run_command(CLI::App& app) {
   cmd->callback([opts] {
     output_flags().json = opts->json;
     run(*opts);
+  });
+}
+
+void add_ops_command(CLI::App& app) {
+  auto markdown = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("ops", "List the ONNX operators that can be proven end to end");
+  cmd->add_flag("--markdown", *markdown, "one line of `Op`, `Op`, ... (the README's list is this line)");
+  cmd->add_flag("--json", *json, "print {\"ops\": [...]} on stdout");
+  cmd->footer("Example: zkinfer ops --markdown");
+  cmd->callback([markdown, json] {
+    output_flags().json = *json;
+    const auto& ops = quant::supported_ops();
+    if (*json) return emit_json({{"ops", ops}});
+    std::string line;
+    for (const auto& op : ops) {
+      if (!line.empty()) line += ", ";
+      line += *markdown ? "`" + op + "`" : op;
+    }
+    if (*markdown) return say("%s\n", line.c_str());
+    say("%zu ONNX operators are proven end to end (import, quantize, prove):\n%s\n", ops.size(), line.c_str());
+    say("Anything else is refused by compile, naming the node. Details: README.md, docs/onnx-support.md\n");
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
+#include "common/progress.hpp"
 
 namespace zk::prover {
 
@@ -24,6 +25,7 @@ std::vector<std::vector<Fp>> weight_tables(const layers::IntGraph& graph, const 
 
 Keys setup(layers::IntGraph graph, const pcs::PcsParams& params) {
   params.validate();
+  progress::report("setup: committing to the weights");
   circuit::Plan plan = circuit::make_plan(graph);
   auto [commitment, data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), params);
   Keys keys;
@@ -51,9 +53,11 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   const circuit::ClaimRouting routing = circuit::route_claims(plan);
   const auto by_table = circuit::lookups_by_table(plan);
   end_phase("plan");
+  progress::report("prove: witness (integer inference)");
   const circuit::Witness witness = circuit::make_witness(plan, inputs);
   end_phase("witness (integer inference)");
 
+  progress::report("prove: recommitting the weights");
   // Weights: recommitted from the proving key (deterministic in non-hiding mode), and checked
   // against the key's root so a corrupted key fails here rather than in verification.
   auto [weights_commitment, weights_data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), pk.pcs_params);
@@ -63,6 +67,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   end_phase("weights recommit");
 
   // Witness tables, multiplicities, commitment.
+  progress::report("prove: witness tables");
   const std::vector<int> witness_tensors = plan.witness_tensors();
   std::vector<std::vector<Fp>> witness_tables;
   // Room for the multiplicity columns and a possible placeholder up front: columns below hold spans
@@ -94,6 +99,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   }
   end_phase("witness tables, multiplicities");
   if (witness_tables.empty()) witness_tables.push_back({Fp::zero()});  // as circuit::witness_poly_vars
+  progress::report("prove: committing the witness");
   auto [witness_commitment, witness_data] = pcs::commit(witness_tables, pk.pcs_params);
   end_phase("witness commit");
 
@@ -112,6 +118,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   std::vector<pcs::Claim> witness_claims;
   // Lookups: one LogUp-GKR argument per table.
   for (size_t k = 0; k < plan.tables.size(); ++k) {
+    progress::report("prove: lookup arguments", k + 1, plan.tables.size());
     auto lookup_result =
         lookup::prove(tables[k], columns[k], witness_tables[routing.num_witness_tensors + k], transcript);
     circuit::collect_lookup_claims(plan, routing, k, by_table[k], lookup_result.claims, claims, witness_claims);
@@ -123,10 +130,15 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   circuit::ProverSession session(plan, witness, transcript);
   for (int t : witness_tensors) session.borrow(t, witness_tables[routing.witness_index[t]]);
   proof.nodes.resize(plan.graph.nodes.size());
-  for (size_t n = plan.graph.nodes.size(); n-- > 0;) proof.nodes[n] = session.prove_node(n, claims);
+  const size_t num_nodes = plan.graph.nodes.size();
+  for (size_t n = num_nodes; n-- > 0;) {
+    progress::report("prove: layer proofs", num_nodes - n, num_nodes, plan.graph.nodes[n].name);
+    proof.nodes[n] = session.prove_node(n, claims);
+  }
   end_phase("layers");
 
   // Route every claim; public tensors need nothing from the prover.
+  progress::report("prove: openings");
   std::vector<pcs::Claim> weight_claims;
   circuit::route_to_commitments(routing, claims, witness_claims, weight_claims);
   proof.witness_opening = pcs::open(*witness_data, witness_claims, transcript);

@@ -16,6 +16,7 @@
 #include <random>
 #include <set>
 
+#include "common/progress.hpp"
 #include "layers/layer.hpp"
 #include "onnx/float_executor.hpp"
 #include "quant/quantizer.hpp"
@@ -387,6 +388,7 @@ IntGraph Builder::run() {
   find_fusions();
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     if (skip_.count(i)) continue;
+    progress::report("compile: quantizing", i + 1, g_.nodes.size(), g_.nodes[i].name);
     cur_ = &g_.nodes[i];
     node(i);
   }
@@ -1001,7 +1003,9 @@ layers::IntGraph compile(const Graph& graph, const QuantConfig& config, const st
   std::vector<Sample> samples = calibration.empty() ? default_calibration(graph, config) : calibration;
   onnx::FloatExecutor fx(graph);
   std::map<std::string, double> ranges;
-  for (const auto& s : samples) {
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const Sample& s = samples[k];
+    progress::report("compile: calibrating (float inference)", k + 1, samples.size());
     auto all = fx.run_all(s);
     for (size_t k = 0; k < graph.inputs.size() && k < s.size(); ++k) all[graph.inputs[k].name] = s[k];
     for (const auto& [name, t] : all) {

@@ -1,12 +1,19 @@
 // The `zkinfer` command's output modes: --json parses, -q is silent on success, -v times phases,
-// every subcommand's --help has an example, and one-shot `prove MODEL.onnx` caches its keys.
+// every subcommand's --help has an example, one-shot `prove MODEL.onnx` caches its keys, and the
+// progress line appears on a terminal (a pseudo-terminal here) and nowhere else.
 #include <gtest/gtest.h>
 
+#include <pty.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,16 +60,48 @@ class CliOutput : public ::testing::Test {
     int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }
+  // Runs zkinfer with stdin, stdout and stderr on a pseudo-terminal (raw: no "\n" -> "\r\n"), as
+  // an interactive shell would; returns everything the terminal received, in order.
+  static Result run_in_terminal(const std::string& args) {
+    const std::string cmd = std::string(ZKINFER_BIN) + " " + args;
+    termios raw{};
+    ::cfmakeraw(&raw);
+    winsize size{};
+    size.ws_row = 24;
+    size.ws_col = 100;
+    int master = -1;
+    const pid_t pid = ::forkpty(&master, nullptr, &raw, &size);
+    if (pid < 0) return {-1, "", "forkpty failed"};
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    std::string out;
+    char buf[4096];
+    for (;;) {  // read() fails with EIO once the child has exited and the terminal is drained
+      const ssize_t n = ::read(master, buf, sizeof buf);
+      if (n > 0) out.append(buf, static_cast<size_t>(n));
+      else if (n < 0 && errno == EINTR) continue;
+      else break;
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ::close(master);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, ""};
+  }
   // Compiled model, keys and one proof, made once through the classic (non-one-shot) commands.
+  // Their outputs are kept for the test of what a non-terminal gets.
+  static std::vector<Result> key_runs;
   static void ensure_keys() {
-    static bool done = false;
-    if (done) return;
-    ASSERT_EQ(run("compile " + path("mlp.onnx") + " -o " + path("mlp.zkm")).code, 0);
-    ASSERT_EQ(run("setup " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --vk " + path("mlp.vk")).code, 0);
-    done = true;
+    if (!key_runs.empty()) return;
+    key_runs.push_back(run("compile " + path("mlp.onnx") + " -o " + path("mlp.zkm")));
+    ASSERT_EQ(key_runs.back().code, 0) << key_runs.back().err;
+    key_runs.push_back(run("setup " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --vk " + path("mlp.vk")));
+    ASSERT_EQ(key_runs.back().code, 0) << key_runs.back().err;
   }
 };
 fs::path CliOutput::dir;
+std::vector<Result> CliOutput::key_runs;
 
 TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
   ensure_keys();
@@ -143,7 +182,7 @@ TEST_F(CliOutput, verbose_reports_phase_timings) {
 }
 
 TEST_F(CliOutput, every_subcommand_help_has_an_example) {
-  for (const char* cmd : {"run", "compile", "setup", "prove", "verify", "inspect", "bench"}) {
+  for (const char* cmd : {"run", "compile", "setup", "prove", "verify", "inspect", "bench", "ops"}) {
     Result r = run(std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Example"), std::string::npos) << cmd << ":\n" << r.out;
@@ -205,6 +244,65 @@ TEST_F(CliOutput, a_number_beyond_double_range_is_an_input_error) {
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("internal"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+namespace {
+
+// Files and pipes get exactly the result lines: no status line, no carriage returns or escapes.
+TEST_F(CliOutput, without_a_terminal_there_is_no_status_line) {
+  ensure_keys();
+  std::vector<Result> runs = key_runs;  // compile and setup
+  runs.push_back(run("prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") +
+                     " --proof " + path("nt.proof")));
+  for (const Result& r : runs) {
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const std::string& text : {r.out, r.err}) {
+      EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+      EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    }
+    EXPECT_EQ(r.err.find(": layer proofs"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(runs.back().out.rfind("proved: ", 0), 0u) << runs.back().out;
+}
+
+TEST_F(CliOutput, a_terminal_sees_the_current_step_and_layer_then_the_result_on_a_clean_line) {
+  ensure_keys();
+  Result r = run_in_terminal("prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") +
+                             " --proof " + path("tty.proof"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\r[0."), std::string::npos) << r.out;  // elapsed time first
+  EXPECT_NE(r.out.find("prove: committing the witness"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("prove: layer proofs 1/"), std::string::npos) << r.out;
+  const size_t result = r.out.find("proved: ");
+  ASSERT_NE(result, std::string::npos) << r.out;
+  // The status line was erased (back to column 0) before the result, and not drawn again.
+  ASSERT_GT(result, 0u);
+  EXPECT_EQ(r.out[result - 1], '\r') << r.out;
+  EXPECT_EQ(r.out.find('\r', result), std::string::npos) << r.out;
+
+  r = run_in_terminal("compile " + path("mlp.onnx") + " -o " + path("tty.zkm"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("compile: quantizing 1/"), std::string::npos) << r.out;
+  r = run_in_terminal("setup " + path("tty.zkm") + " --pk " + path("tty.pk") + " --vk " + path("tty.vk"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("setup: committing to the weights"), std::string::npos) << r.out;
+}
+
+TEST_F(CliOutput, on_a_terminal_quiet_and_json_show_no_status_line) {
+  ensure_keys();
+  const std::string prove =
+      "prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") + " --proof ";
+  Result r = run_in_terminal("-q " + prove + path("ttyq.proof"));
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "");
+  r = run_in_terminal(prove + path("ttyj.proof") + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
+  // stdout and stderr share the terminal: the document is the line that starts with '{'.
+  const size_t doc = r.out.rfind("\n{") == std::string::npos ? 0 : r.out.rfind("\n{") + 1;
+  EXPECT_EQ(json::parse(r.out.substr(doc))["proof"], path("ttyj.proof")) << r.out;
 }
 
 }  // namespace
