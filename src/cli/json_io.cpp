@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -38,41 +39,72 @@ json parse_file(const std::string& path) {
   return parse_text(ss.str(), path);
 }
 
-// Flattens nested arrays in row-major order, recording the nesting shape when it is regular.
-void flatten(const json& j, const std::string& what, std::vector<float>& out, onnx::Shape& shape, size_t depth, bool& regular) {
+// One element of an integer-typed input (token ids): a JSON integer in int64 range, or a number
+// with an integral value there ("3.0"). Rounding a fractional id would prove a different input.
+int64_t integer_element(const json& j, const std::string& what, size_t index) {
+  const std::string at = what + ": element " + std::to_string(index);
+  if (j.is_number_unsigned()) {
+    if (j.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) throw Error(at + " is outside the int64 range");
+    return static_cast<int64_t>(j.get<uint64_t>());
+  }
+  if (j.is_number_integer()) return j.get<int64_t>();
+  const double v = j.get<double>();
+  if (!std::isfinite(v) || v != std::trunc(v)) throw Error(at + " is not an integer (the model input has an integer type)");
+  if (!(std::abs(v) < 9.2233720368547758e18)) throw Error(at + " is outside the int64 range");
+  return static_cast<int64_t>(v);
+}
+
+// Flattens nested arrays in row-major order, recording the nesting shape when it is regular;
+// `leaf` receives each number (already checked to be one) with its flat index.
+template <class Leaf>
+void flatten(const json& j, const std::string& what, size_t& count, onnx::Shape& shape, size_t depth, bool& regular, Leaf&& leaf) {
   if (j.is_array()) {
     // Bounded so that a hostile file cannot recurse the stack away ([[[[...]]]] a million deep).
     if (depth >= 64) throw Error(what + ": arrays nested more than 64 deep");
     if (shape.size() <= depth) shape.push_back(static_cast<int64_t>(j.size()));
     else if (shape[depth] != static_cast<int64_t>(j.size())) regular = false;
-    for (const auto& e : j) flatten(e, what, out, shape, depth + 1, regular);
+    for (const auto& e : j) flatten(e, what, count, shape, depth + 1, regular, leaf);
     return;
   }
   if (!j.is_number())
-    throw Error(what + ": element " + std::to_string(out.size()) + " is not a number (" + std::string(j.type_name()) + ")");
-  const double v = j.get<double>();
-  if (!std::isfinite(v) || std::abs(v) > 3.4e38)
-    throw Error(what + ": element " + std::to_string(out.size()) + " is not a finite 32-bit float");
+    throw Error(what + ": element " + std::to_string(count) + " is not a number (" + std::string(j.type_name()) + ")");
   if (depth != shape.size()) regular = false;
-  out.push_back(static_cast<float>(v));
+  leaf(j, count++);
 }
 
 onnx::Tensor to_tensor(const json& j, const onnx::ValueInfo& vi, const std::string& what) {
-  if (!onnx::is_float(vi.dtype))
-    throw Error(what + ": model input has type " + std::string(onnx::dtype_name(vi.dtype)) + "; only float inputs are supported");
   std::vector<float> data;
+  std::vector<int64_t> ints;
+  const bool is_float = onnx::is_float(vi.dtype);
+  if (!is_float && vi.dtype != onnx::DType::Int64 && vi.dtype != onnx::DType::Int32)
+    throw Error(what + ": model input has type " + std::string(onnx::dtype_name(vi.dtype)) +
+                "; inputs must be float, int32 or int64");
   onnx::Shape nested;
   bool regular = true;
+  size_t count = 0;
   if (!j.is_array()) throw Error(what + ": expected an array of numbers");
-  flatten(j, what, data, nested, 0, regular);
+  flatten(j, what, count, nested, 0, regular, [&](const json& e, size_t index) {
+    if (!is_float) {
+      const int64_t v = integer_element(e, what, index);
+      if (vi.dtype == onnx::DType::Int32 && (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()))
+        throw Error(what + ": element " + std::to_string(index) + " is outside the int32 range");
+      ints.push_back(v);
+      return;
+    }
+    const double v = e.get<double>();
+    if (!std::isfinite(v) || std::abs(v) > 3.4e38)
+      throw Error(what + ": element " + std::to_string(index) + " is not a finite 32-bit float");
+    data.push_back(static_cast<float>(v));
+  });
   const int64_t want = onnx::numel(vi.shape);
-  if (static_cast<int64_t>(data.size()) != want)
+  if (static_cast<int64_t>(count) != want)
     throw Error(what + ": expected " + std::to_string(want) + " values for shape " + onnx::shape_str(vi.shape) + ", got " +
-                std::to_string(data.size()));
+                std::to_string(count));
   // Nested arrays must match the shape exactly (a flat list is always accepted).
   if (nested.size() > 1 && (!regular || nested != vi.shape))
     throw Error(what + ": nested array shape " + (regular ? onnx::shape_str(nested) : std::string("is ragged")) +
                 ", model expects " + onnx::shape_str(vi.shape));
+  if (!is_float) return onnx::Tensor::ints(vi.shape, std::move(ints), vi.dtype);
   return onnx::Tensor::floats(vi.shape, std::move(data));
 }
 

@@ -677,6 +677,23 @@ void k_expand(const Node& n, const In& in, Out& out) {
   out[0] = std::move(r);
 }
 
+// Trilu: keeps the lower (upper = 0) or upper triangle of the last two dims, relative to diagonal
+// k; GPT exports build their causal mask with it from a constant, so it folds at import.
+void k_trilu(const Node& n, const In& in, Out& out) {
+  const Tensor& x = need(n, in, 0);
+  if (x.rank() < 2) fail(n, "input must have rank >= 2");
+  const Tensor* kt = opt(in, 1);
+  const int64_t k = kt && kt->size() > 0 ? kt->as_ints()[0] : 0;
+  const bool upper = n.get_int("upper", 1) != 0;
+  const int64_t rows = x.shape[x.rank() - 2], cols = x.shape[x.rank() - 1];
+  Tensor r = make(x.dtype, x.shape);
+  for (int64_t e = 0; e < x.size(); ++e) {
+    const int64_t i = (e / cols) % rows, j = e % cols;
+    if (upper ? j - i >= k : j - i <= k) copy_elem(x, e, r, e);
+  }
+  out[0] = std::move(r);
+}
+
 void k_tile(const Node& n, const In& in, Out& out) {
   const Tensor& x = need(n, in, 0);
   auto rep = need(n, in, 1).as_ints();
@@ -1574,6 +1591,7 @@ const OpInfo kOps[] = {
     {"Tanh", k_tanh},
     {"Tile", k_tile},
     {"Transpose", k_transpose},
+    {"Trilu", k_trilu},
     {"Unsqueeze", k_unsqueeze},
     {"Where", k_where},
     {"Xor", k_xor},

@@ -5,6 +5,26 @@
 
 namespace zk::quant {
 
+namespace {
+
+// An integer model input (token ids) passes unscaled. The library API hands every input over as
+// floats, so integral floats are accepted too; anything else is an error, never rounded.
+layers::IntTensor index_input(const layers::TensorInfo& info, const onnx::Tensor& t) {
+  layers::IntTensor r(info.shape);
+  const double lim = static_cast<double>(info.bound);
+  for (int64_t k = 0; k < r.size(); ++k) {
+    const double v = t.at(k);
+    const std::string at = "input '" + info.name + "': value at index " + std::to_string(k);
+    if (t.is_float() && (!std::isfinite(v) || v != std::trunc(v))) throw Error(at + " is not an integer (the input holds integer ids)");
+    if (t.is_float() ? std::abs(v) > lim : (t.i[k] < -info.bound || t.i[k] > info.bound))
+      throw Error(at + " is outside the integer input range |v| < 2^31");
+    r.data[k] = t.is_float() ? static_cast<int64_t>(v) : t.i[k];
+  }
+  return r;
+}
+
+}  // namespace
+
 std::vector<layers::IntTensor> quantize_inputs(const layers::IntGraph& ig, const std::vector<onnx::Tensor>& inputs) {
   if (inputs.size() != ig.inputs.size())
     throw Error("model takes " + std::to_string(ig.inputs.size()) + " inputs, got " + std::to_string(inputs.size()));
@@ -12,9 +32,13 @@ std::vector<layers::IntTensor> quantize_inputs(const layers::IntGraph& ig, const
   for (size_t k = 0; k < inputs.size(); ++k) {
     const layers::TensorInfo& info = ig.tensors[ig.inputs[k]];
     const onnx::Tensor& t = inputs[k];
-    if (!t.is_float()) throw Error("input '" + info.name + "' must hold floating-point values");
     if (t.shape != info.shape)
       throw Error("input '" + info.name + "' has shape " + onnx::shape_str(t.shape) + ", model expects " + layers::shape_str(info.shape));
+    if (layers::is_index_input(info)) {
+      out.push_back(index_input(info, t));
+      continue;
+    }
+    if (!t.is_float()) throw Error("input '" + info.name + "' must hold floating-point values");
     out.push_back(layers::quantize(info, t.f, "input '" + info.name + "'"));
   }
   return out;

@@ -43,16 +43,44 @@ QuantConfig QuantConfig::from_preset(const std::string& name) {
   throw Error("unknown quantization preset '" + name + "' (accuracy, cost)");
 }
 
+namespace {
+
+// The rows of the constant tables an integer model input indexes (Gather on axis 0): its valid
+// values are [0, rows). Unsupported for any other use of an integer input.
+int64_t index_range(const Graph& graph, const onnx::ValueInfo& in) {
+  int64_t rows = std::numeric_limits<int64_t>::max();
+  for (int k : graph.consumers(in.name)) {
+    const Node& n = graph.nodes[k];
+    const Tensor* table = n.op_type == "Gather" && n.inputs.size() == 2 && n.inputs[1] == in.name ? graph.constant(n.inputs[0]) : nullptr;
+    if (!table || table->rank() != 2 || n.get_int("axis", 0) != 0)
+      throw Unsupported("model input '" + in.name + "' has integer type " + onnx::dtype_name(in.dtype) + " and is used by " +
+                        n.op_type + " node '" + n.name +
+                        "'; integer inputs are supported only as Gather indices into a constant rank-2 table (axis 0)");
+    rows = std::min(rows, table->shape[0]);
+  }
+  if (rows == std::numeric_limits<int64_t>::max())
+    throw Unsupported("model input '" + in.name + "' has integer type and no consumer");
+  return rows;
+}
+
+}  // namespace
+
 std::vector<Sample> default_calibration(const Graph& graph, const QuantConfig& config) {
   std::mt19937_64 rng(config.seed);
   std::uniform_real_distribution<float> u(config.default_low, config.default_high);
+  std::vector<int64_t> rows;
+  for (const auto& in : graph.inputs) rows.push_back(onnx::is_float(in.dtype) ? 0 : index_range(graph, in));
   std::vector<Sample> out;
   for (int s = 0; s < config.default_samples; ++s) {
     Sample sample;
-    for (const auto& in : graph.inputs) {
-      if (!onnx::is_float(in.dtype))
-        throw Unsupported("model input '" + in.name + "' has integer type " + onnx::dtype_name(in.dtype) +
-                          "; only float model inputs are supported");
+    for (size_t k = 0; k < graph.inputs.size(); ++k) {
+      const auto& in = graph.inputs[k];
+      if (rows[k] > 0) {  // token ids: uniform over the table's rows
+        Tensor t = Tensor::ints(in.shape, {}, in.dtype);
+        for (auto& v : t.i) v = static_cast<int64_t>(rng() % static_cast<uint64_t>(rows[k]));
+        sample.push_back(std::move(t));
+        continue;
+      }
       Tensor t = Tensor::floats(in.shape);
       for (auto& v : t.f) v = u(rng);
       sample.push_back(std::move(t));
@@ -106,6 +134,15 @@ class Builder {
     int64_t axis;
   };
   std::map<size_t, LnFuse> layernorm_at_;  // Div node -> fused decomposed LayerNorm
+  std::map<size_t, LnFuse> rmsnorm_at_;    // last node of a decomposed RMSNorm -> its input
+  // Chains of element-wise ops of one activation (SiLU, decomposed GELU, ...): last node -> the
+  // chain's nodes, evaluated together as one lookup table.
+  struct Chain {
+    std::string x;
+    std::vector<size_t> nodes;
+  };
+  std::map<size_t, Chain> chain_at_;
+  std::set<std::string> index_inputs_;  // integer model inputs (token ids)
   const Node* cur_ = nullptr;
 
   [[noreturn]] void unsupported(const std::string& why) const {
@@ -160,6 +197,7 @@ class Builder {
   }
 
   Ref get(const std::string& name) {
+    if (index_inputs_.count(name)) unsupported("the integer model input '" + name + "' is used as an activation");
     auto it = vals_.find(name);
     if (it == vals_.end()) {
       if (g_.is_constant(name)) unsupported("constant operand '" + name + "' where an activation is expected");
@@ -281,6 +319,34 @@ class Builder {
     return cur_->get_ints(attr);
   }
 
+  // Masked attention scores saturate to the bottom of the range, −act_max: the scale a masked
+  // value gets must put that bottom at least 16 below every unmasked score (calibrated range of
+  // x), so that exp of the gap (< e^-16 per entry) vanishes next to softmax's output step. x's own
+  // scale when it already does, else a few bits coarser (a score range of 5 keeps 10 bits).
+  int mask_scale(const Ref& x, const std::string& name) const {
+    auto it = ranges_.find(name);
+    const double range = it != ranges_.end() ? it->second : std::ldexp(static_cast<double>(bound(x)), -x.scale);
+    return std::min(x.scale, floor_log2(static_cast<double>(act_) / (range + 16.0)));
+  }
+  // An additive attention mask: every entry 0 or at/below the bottom of x's range (−1e4, −inf).
+  // Returned with the masked entries set to that bottom, so the add keeps x's scale and saturates
+  // masked scores to −act_max instead of calibrating the output scale to the mask's −1e4 (which
+  // would leave the unmasked scores almost no precision). nullopt if `k` is not such a mask.
+  std::optional<Tensor> additive_mask(const Tensor& k, int scale) const {
+    if (k.size() < 2) return std::nullopt;
+    const double lim = std::ldexp(static_cast<double>(act_), -scale);
+    Tensor m = Tensor::floats(k.shape);
+    bool masked = false;
+    for (int64_t j = 0; j < k.size(); ++j) {
+      const double v = k.at(j);
+      if (v != 0 && !(v <= -lim)) return std::nullopt;
+      masked |= v != 0;
+      m.f[j] = v == 0 ? 0.0f : static_cast<float>(-lim);
+    }
+    if (!masked) return std::nullopt;
+    return m;
+  }
+
   void set(const std::string& name, const Ref& r) { vals_[name] = r; }
   const std::string& out0() const { return cur_->outputs.at(0); }
   const std::string& in(size_t k) const {
@@ -296,7 +362,11 @@ class Builder {
   void unary(const std::string& op);
   void pool();
   void reduce(const std::string& op);
-  void layer_norm(const Ref& x, double eps, int64_t axis, const std::string& name);
+  void layer_norm(const Ref& x, double eps, int64_t axis, const std::string& name, bool rms = false);
+  void embedding();
+  void select();
+  void chain(const Chain& c);
+  void find_chains(const std::set<std::string>& outs);
   void qdq(const std::string& op);
 };
 
@@ -315,6 +385,24 @@ void Builder::find_fusions() {
     }
     return n.get_ints("axes");
   };
+  // The first of the reduced axes if they are the trailing ones of x (what LayerNormalization
+  // normalises over), else -1. x may be a graph input (a decoder block fed hidden states), which
+  // `values` does not list.
+  auto trailing_first = [&](const std::string& x, const std::vector<int64_t>& axes) -> int64_t {
+    const onnx::ValueInfo* xi = nullptr;
+    if (auto it = g_.values.find(x); it != g_.values.end()) xi = &it->second;
+    for (const auto& gi : g_.inputs)
+      if (gi.name == x) xi = &gi;
+    if (axes.empty() || !xi) return -1;
+    const auto rank = static_cast<int64_t>(xi->shape.size());
+    std::set<int64_t> ax;
+    for (int64_t a : axes) ax.insert(a < 0 ? a + rank : a);
+    const int64_t first = *ax.begin();
+    return *ax.rbegin() == rank - 1 && static_cast<int64_t>(ax.size()) == rank - first ? first : -1;
+  };
+  auto scalar_const = [&](const std::string& v, double want) {
+    return g_.is_constant(v) && g_.constant(v)->size() == 1 && g_.constant(v)->at(0) == want;
+  };
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
     // MatMul + constant Add -> bias in the accumulator.
@@ -330,8 +418,44 @@ void Builder::find_fusions() {
         }
       }
     }
+    // Pow 2 | Mul, ReduceMean, Add eps, Sqrt, then Div(x, ·) or Reciprocal | Div(1, ·) and Mul(x, ·)
+    // -> rmsnorm (PyTorch's decomposed RMSNorm; the γ Mul after it stays an ordinary Mul).
+    if (!skip_.count(i) && ((n.op_type == "Pow" && scalar_const(n.inputs[1], 2.0)) ||
+                            (n.op_type == "Mul" && n.inputs[0] == n.inputs[1]))) {
+      const std::string& x = n.inputs[0];
+      const int rm = only(n.outputs[0]);
+      if (rm >= 0 && g_.nodes[rm].op_type == "ReduceMean" && g_.nodes[rm].get_int("keepdims", 1) == 1) {
+        const int64_t first = trailing_first(x, axes_of(g_.nodes[rm]));
+        const int ad = only(g_.nodes[rm].outputs[0]);
+        const Node* addn = ad >= 0 && g_.nodes[ad].op_type == "Add" ? &g_.nodes[ad] : nullptr;
+        const std::string eps_name = !addn ? "" : addn->inputs[0] == g_.nodes[rm].outputs[0] ? addn->inputs[1] : addn->inputs[0];
+        const int sq = addn && g_.is_constant(eps_name) && g_.constant(eps_name)->size() == 1 ? only(addn->outputs[0]) : -1;
+        int inv = -1, last = -1;
+        if (first >= 0 && sq >= 0 && g_.nodes[sq].op_type == "Sqrt") {
+          const std::string& sd = g_.nodes[sq].outputs[0];
+          const int k = only(sd);
+          const Node* m = k >= 0 ? &g_.nodes[k] : nullptr;
+          if (m && m->op_type == "Div" && m->inputs[0] == x && m->inputs[1] == sd) {
+            last = k;
+          } else if (m && (m->op_type == "Reciprocal" || (m->op_type == "Div" && m->inputs[1] == sd && scalar_const(m->inputs[0], 1.0)))) {
+            const int mul = only(m->outputs[0]);
+            const std::string& rv = m->outputs[0];
+            if (mul >= 0 && g_.nodes[mul].op_type == "Mul" &&
+                ((g_.nodes[mul].inputs[0] == x && g_.nodes[mul].inputs[1] == rv) ||
+                 (g_.nodes[mul].inputs[1] == x && g_.nodes[mul].inputs[0] == rv)))
+              inv = k, last = mul;
+          }
+        }
+        if (last >= 0) {
+          rmsnorm_at_[last] = {x, g_.constant(eps_name)->at(0), first};
+          for (int k : {static_cast<int>(i), rm, ad, sq, inv})
+            if (k >= 0) skip_.insert(k);
+          continue;
+        }
+      }
+    }
     // ReduceMean, Sub, Pow 2 | Mul, ReduceMean, Add eps, Sqrt, Div -> layernorm.
-    if (n.op_type == "ReduceMean" && n.get_int("keepdims", 1) == 1) {
+    if (n.op_type == "ReduceMean" && !skip_.count(i) && n.get_int("keepdims", 1) == 1) {
       const std::string& x = n.inputs[0];
       int sub = only(n.outputs[0]);
       if (sub < 0 || g_.nodes[sub].op_type != "Sub" || g_.nodes[sub].inputs[0] != x || g_.nodes[sub].inputs[1] != n.outputs[0])
@@ -361,26 +485,107 @@ void Builder::find_fusions() {
       int sq = only(addn.outputs[0]);
       if (sq < 0 || g_.nodes[sq].op_type != "Sqrt") continue;
       if (only(g_.nodes[sq].outputs[0]) != dv || g_.nodes[dv].inputs[1] != g_.nodes[sq].outputs[0]) continue;
-      // The reduced axes must be the trailing ones (what LayerNormalization normalises over).
-      auto axes = axes_of(n);
-      auto it = g_.values.find(x);
-      if (axes.empty() || it == g_.values.end()) continue;
-      const auto rank = static_cast<int64_t>(it->second.shape.size());
-      std::set<int64_t> ax;
-      for (int64_t a : axes) ax.insert(a < 0 ? a + rank : a);
-      const int64_t first = *ax.begin();
-      if (*ax.rbegin() != rank - 1 || static_cast<int64_t>(ax.size()) != rank - first) continue;
+      const int64_t first = trailing_first(x, axes_of(n));
+      if (first < 0) continue;
       layernorm_at_[dv] = {x, g_.constant(eps_name)->at(0), first};
       for (int k : {static_cast<int>(i), sub, pw, rm, ad, sq}) skip_.insert(k);
     }
   }
+  find_chains(outs);
+}
+
+// Element-wise chains. A node joins the chain of activation x when it is element-wise, every
+// non-constant input is x or a chain node of x, and its constants are scalars (so the chain is one
+// function f with y_i = f(x_i)). A chain of two or more nodes whose inner values are read only
+// inside it becomes one lookup of f: x·sigmoid(x) (SiLU) and the decomposed GELUs (erf and tanh
+// forms) cost one table instead of a table per op plus multiplications and rescales, and round once.
+void Builder::find_chains(const std::set<std::string>& outs) {
+  static const std::set<std::string> unary = {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Sqrt", "Neg", "Abs",
+                                              "Softplus", "Softsign", "Reciprocal", "Sin", "Cos", "Elu", "Selu",
+                                              "HardSigmoid", "HardSwish", "Gelu"};
+  static const std::set<std::string> binary = {"Add", "Sub", "Mul", "Div", "Pow"};
+  std::map<std::string, std::string> root;  // chain value -> its activation x
+  std::map<std::string, size_t> producer;
+  auto root_of = [&](const std::string& v) { return root.count(v) ? root[v] : v; };
+  for (size_t i = 0; i < g_.nodes.size(); ++i) {
+    const Node& n = g_.nodes[i];
+    if (skip_.count(i) || bias_of_.count(i) || layernorm_at_.count(i) || rmsnorm_at_.count(i) || n.outputs.size() != 1 ||
+        !(n.domain.empty() || n.domain == "ai.onnx"))
+      continue;
+    const bool un = unary.count(n.op_type) != 0, bin = binary.count(n.op_type) != 0;
+    if (!un && !bin) continue;
+    std::string r;
+    bool ok = !n.inputs.empty() && (un ? n.num_inputs() == 1 : n.num_inputs() == 2);
+    for (const auto& v : n.inputs) {
+      if (!ok || v.empty()) continue;
+      if (g_.is_constant(v)) {
+        ok = g_.constant(v)->size() == 1;
+        continue;
+      }
+      if (!r.empty() && root_of(v) != r) ok = false;
+      r = root_of(v);
+    }
+    if (!ok || r.empty() || index_inputs_.count(r)) continue;
+    root[n.outputs[0]] = r;
+    producer[n.outputs[0]] = i;
+  }
+  std::set<size_t> used;
+  for (const auto& [value, last] : producer) {
+    // `last` ends a chain if some reader is not a chain node of the same x.
+    bool end = outs.count(value) != 0;
+    for (int c : g_.consumers(value)) end |= !producer.count(g_.nodes[c].outputs[0]) || root[g_.nodes[c].outputs[0]] != root[value];
+    if (!end) continue;
+    std::set<size_t> members;
+    std::vector<std::string> todo = {value};
+    while (!todo.empty()) {
+      const std::string v = todo.back();
+      todo.pop_back();
+      auto p = producer.find(v);
+      if (p == producer.end() || !members.insert(p->second).second) continue;
+      for (const auto& in : g_.nodes[p->second].inputs) todo.push_back(in);
+    }
+    bool closed = members.size() >= 2;
+    for (size_t m : members) {
+      closed &= !used.count(m);
+      if (m == last) continue;
+      closed &= !outs.count(g_.nodes[m].outputs[0]);
+      for (int c : g_.consumers(g_.nodes[m].outputs[0])) closed &= members.count(static_cast<size_t>(c)) != 0;
+    }
+    if (!closed) continue;
+    used.insert(members.begin(), members.end());
+    for (size_t m : members)
+      if (m != last) skip_.insert(m);
+    chain_at_[last] = {root[value], std::vector<size_t>(members.begin(), members.end())};
+  }
+}
+
+void Builder::chain(const Chain& c) {
+  const std::string& name = out0();
+  Ref x = rescale_to(get(c.x), get(c.x).scale, name);  // into ±act_max: the table's domain
+  const int64_t b = bound(x);
+  // Runs the chain's own float kernels once over every input the table holds.
+  std::map<std::string, Tensor> env;
+  env[c.x] = Tensor::floats({2 * b + 1});
+  for (int64_t v = -b; v <= b; ++v) env[c.x].f[v + b] = static_cast<float>(std::ldexp(static_cast<double>(v), -x.scale));
+  for (size_t k : c.nodes) {
+    const Node& n = g_.nodes[k];
+    onnx::KernelInputs in;
+    for (const auto& v : n.inputs) in.push_back(v.empty() ? nullptr : g_.is_constant(v) ? g_.constant(v) : &env.at(v));
+    env[n.outputs[0]] = std::move(onnx::run_node(n, in)[0]);
+  }
+  const Tensor& y = env.at(name);
+  set(name, lookup(x, [&](double v) { return y.at(std::llround(std::ldexp(v, x.scale)) + b); }, lookup_scale(name), name));
 }
 
 IntGraph Builder::run() {
   for (const auto& in : g_.inputs) {
-    if (!onnx::is_float(in.dtype))
-      throw Unsupported("model input '" + in.name + "' has integer type " + onnx::dtype_name(in.dtype) +
-                        "; only float model inputs are supported");
+    if (!onnx::is_float(in.dtype)) {
+      index_range(g_, in);  // refuses any use but Gather indices
+      int id = ig_.add_input(in.name, in.shape, 0, 1.0, layers::kIndexInputBound);
+      index_inputs_.insert(in.name);
+      vals_[in.name] = Ref{id, 0, 1.0, 0, false};
+      continue;
+    }
     const int s = target(in.name).value_or(c_.activation_bits - 2);
     int id = ig_.add_input(in.name, in.shape, s, std::ldexp(1.0, -s), act_);
     vals_[in.name] = Ref{id, s, std::ldexp(1.0, -s), 0, true};
@@ -414,6 +619,12 @@ void Builder::node(size_t index) {
     layer_norm(get(f.x), f.eps, f.axis, out0());
     return;
   }
+  if (rmsnorm_at_.count(index)) {
+    const LnFuse& f = rmsnorm_at_[index];
+    layer_norm(get(f.x), f.eps, f.axis, out0(), true);
+    return;
+  }
+  if (chain_at_.count(index)) return chain(chain_at_[index]);
   if (op == "MatMul" || op == "Gemm") return matmul_like(index);
   if (op == "Conv") return conv();
   if (op == "Add" || op == "Sub") {
@@ -422,6 +633,15 @@ void Builder::node(size_t index) {
     if (is_const(a) && is_const(b)) unsupported("both operands constant (should have been folded)");
     if (is_const(a) || is_const(b)) {
       Ref x = get(is_const(a) ? b : a);
+      if (!sub) {
+        const int ms = mask_scale(x, is_const(a) ? b : a);
+        if (auto m = additive_mask(cval(is_const(a) ? a : b), ms)) {
+          x = rescale_to(x, ms, out0());
+          Ref k = constant_at((is_const(a) ? a : b) + "/mask", *m, x.scale, "@" + std::to_string(x.scale));
+          Ref r = emit("add", {x.id, k.id}, {{"shift_a", {0}}, {"shift_b", {0}}}, x.scale, out0(), "/mask");
+          return set(out0(), rescale_to(r, x.scale, out0()));
+        }
+      }
       Ref k = constant_at(is_const(a) ? a : b, cval(is_const(a) ? a : b), x.scale, "@" + std::to_string(x.scale));
       return set(out0(), is_const(a) ? add_refs(k, x, sub, out0()) : add_refs(x, k, sub, out0()));
     }
@@ -641,8 +861,8 @@ void Builder::node(size_t index) {
     return set(out0(), emit("pad", {x.id}, {{"pads", pads}, {"value", {q}}}, x.scale, out0()));
   }
   if (op == "Gather") {
-    if (is_const(in(0))) unsupported("Gather from a constant table with run-time indices (embedding lookup) is not supported yet");
-    if (!is_const(in(1))) unsupported("Gather with run-time indices is not supported");
+    if (is_const(in(0)) && !is_const(in(1))) return embedding();
+    if (!is_const(in(1))) unsupported("Gather with run-time indices is supported only into a constant table");
     Ref x = get(in(0));
     const Tensor& ind = cval(in(1));
     const std::vector<int64_t> xs = shape(x);  // a copy: emit() may reallocate what shape() refers to
@@ -659,6 +879,7 @@ void Builder::node(size_t index) {
     Ref x = get(in(0));
     return set(out0(), emit("expand", {x.id}, {{"shape", cval(in(1)).as_ints()}}, x.scale, out0()));
   }
+  if (op == "Where") return select();
   if (op == "Neg") return set(out0(), emit("mul_const", {get(in(0)).id}, {{"c", {-1}}}, get(in(0)).scale, out0()));
   if (op == "QuantizeLinear" || op == "DequantizeLinear" || op == "QLinearMatMul" || op == "QLinearConv" ||
       op == "MatMulInteger")
@@ -855,14 +1076,15 @@ void Builder::reduce(const std::string& op) {
   set(out0(), mul_real(s, 1.0 / static_cast<double>(cnt), out0()));
 }
 
-void Builder::layer_norm(const Ref& x0, double eps, int64_t axis, const std::string& name) {
+void Builder::layer_norm(const Ref& x0, double eps, int64_t axis, const std::string& name, bool rms) {
   const Node& n = *cur_;
   Ref x = rescale_to(x0, x0.scale, name);
   const auto rank = static_cast<int64_t>(shape(x).size());
   if (axis < 0) axis += rank;
   const auto e = std::max<int64_t>(1, std::llround(std::ldexp(eps, 2 * x.scale)));
   const int t = c_.activation_bits - 4;
-  Ref z = emit("layernorm", {x.id}, {{"axis", {axis}}, {"eps", {e}}, {"out_bits", {t}}}, t, name, "/normalize");
+  Ref z = emit(rms ? "rmsnorm" : "layernorm", {x.id}, {{"axis", {axis}}, {"eps", {e}}, {"out_bits", {t}}}, t, name,
+               "/normalize");
   z = rescale_to(z, z.scale, name);
   if (n.op_type != "LayerNormalization") return set(name, z);
   // The affine part of the fused op: ·γ then +β, broadcasting over the normalised dims.
@@ -871,6 +1093,66 @@ void Builder::layer_norm(const Ref& x0, double eps, int64_t axis, const std::str
   Ref y = fit(emit("mul", {z.id, gw.id}, {}, z.scale + gw.scale, name, "/gamma"), name);
   if (has_in(2)) y = add_refs(y, constant_at(in(2), cval(in(2)), y.scale, "@" + std::to_string(y.scale)), false, name);
   set(name, y);
+}
+
+// Gather of rows of a constant table by token ids (an integer model input): the embedding layer.
+// The table is an activation the moment it is read, so it is quantized at activation precision
+// (its own max |E| into activation_bits), not as an 8-bit weight.
+void Builder::embedding() {
+  const Node& n = *cur_;
+  const Tensor& table = cval(in(0));
+  if (!index_inputs_.count(in(1)))
+    unsupported("run-time Gather indices must be an integer model input (token ids); '" + in(1) + "' is computed");
+  if (table.rank() != 2 || n.get_int("axis", 0) != 0) unsupported("embedding lookups need a rank-2 table and axis 0");
+  double mx = 0;
+  for (int64_t k = 0; k < table.size(); ++k) mx = std::max(mx, std::abs(table.at(k)));
+  const int s = scale_for(mx, c_.activation_bits);
+  Ref e = constant_at(in(0), table, s, "@" + std::to_string(s));
+  set(out0(), emit("embedding", {e.id, raw(in(1)).id}, {}, s, out0()));
+}
+
+// Where with a constant condition is a select: y = a·C + b·(1 − C), with C the 0/1 condition. One
+// branch must be a constant (the masked value); values at or below the activation range's bottom
+// (attention masks use −1e4 or −inf) saturate to −act_max, which is what they mean to softmax.
+void Builder::select() {
+  const std::string &c = in(0), &a = in(1), &b = in(2);
+  if (!is_const(c)) unsupported("only a constant condition is supported (a causal mask)");
+  if (is_const(a) == is_const(b)) unsupported("exactly one of the two branches must be a constant");
+  const bool keep_a = !is_const(a);  // C selects the activation where it is 1
+  Ref x = get(keep_a ? a : b);
+  x = rescale_to(x, mask_scale(x, keep_a ? a : b), out0());
+  const Tensor& cond = cval(c);
+  const Tensor& other = cval(keep_a ? b : a);
+  const onnx::Shape os = out_shape(out0());
+  const int64_t rank = static_cast<int64_t>(os.size());
+  // Both constants are spread over the output's trailing dims (a mask is [T, T] or [1, 1, T, T]);
+  // the activation broadcasts against that in the mul below.
+  onnx::Shape ms = cond.rank() >= other.rank() ? cond.shape : other.shape;
+  if (static_cast<int64_t>(ms.size()) > rank) unsupported("condition of higher rank than the output");
+  for (size_t d = 0; d < ms.size(); ++d) ms[d] = os[os.size() - ms.size() + d];
+  Tensor keep = Tensor::floats(ms), fill = Tensor::floats(ms);
+  const std::vector<int64_t> cs = layers::strides_of(cond.shape), ks = layers::strides_of(other.shape);
+  const std::vector<int64_t> mst = layers::strides_of(ms);
+  const double lim = std::ldexp(static_cast<double>(act_), -x.scale);
+  for (int64_t e = 0; e < keep.size(); ++e) {
+    // Element e of the mask shape read through numpy broadcasting from each constant.
+    auto offset = [&](const Tensor& t, const std::vector<int64_t>& st) {
+      int64_t off = 0;
+      const size_t shift = ms.size() - t.shape.size();
+      for (size_t d = 0; d < t.shape.size(); ++d)
+        if (t.shape[d] != 1) off += ((e / mst[d + shift]) % ms[d + shift]) * st[d];
+      return off;
+    };
+    const bool on = (cond.at(offset(cond, cs)) != 0) == keep_a;
+    const double v = other.at(offset(other, ks));
+    keep.f[e] = on ? 1.0f : 0.0f;
+    fill.f[e] = on ? 0.0f : static_cast<float>(std::clamp(v, -lim, lim));
+  }
+  Ref kc = constant_at(c + "/keep", keep, 0, "");
+  Ref y = emit("mul", {x.id, kc.id}, {}, x.scale, out0(), "/select");
+  Ref f = constant_at(c + "/fill", fill, x.scale, "@" + std::to_string(x.scale));
+  Ref r = emit("add", {y.id, f.id}, {{"shift_a", {0}}, {"shift_b", {0}}}, x.scale, out0(), "/fill");
+  set(out0(), rescale_to(r, x.scale, out0()));
 }
 
 // ---- int8 QDQ models ----
@@ -1026,7 +1308,7 @@ const std::vector<std::string>& supported_ops() {
       "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MatMulInteger", "Max", "MaxPool",
       "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "QLinearConv", "QLinearMatMul", "QuantizeLinear", "Reciprocal",
       "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Selu", "Sigmoid", "Sin", "Slice",
-      "Softmax", "Softplus", "Softsign", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
+      "Softmax", "Softplus", "Softsign", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where"};
   return ops;
 }
 

@@ -9,7 +9,8 @@
 #include <random>
 
 #include "layers/int_graph.hpp"
-#include "modelgen.hpp"
+#include "modelgen.hpp"  // before any header that declares zk::onnx: it names ::onnx unqualified
+#include "cli/json_io.hpp"
 #include "onnx/import.hpp"
 #include "quant/quantizer.hpp"
 
@@ -294,5 +295,224 @@ TEST(Quantizer, readme_lists_exactly_the_supported_ops) {
   }
   EXPECT_EQ(listed, quant::supported_ops());
 }
+}  // namespace
+}  // namespace zk
+
+// Transformer operators (issue 7): token-id inputs and the embedding, masks, RMSNorm, and
+// element-wise chains (SiLU, decomposed GELU) as one lookup.
+namespace zk {
+namespace {
+
+size_t count_op(const layers::IntGraph& ig, const std::string& op) {
+  size_t n = 0;
+  for (const auto& node : ig.nodes) n += node.op == op;
+  return n;
+}
+
+std::vector<onnx::Tensor> random_ids(const onnx::Graph& g, int64_t vocab, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<onnx::Tensor> v;
+  for (const auto& in : g.inputs) {
+    auto t = onnx::Tensor::ints(in.shape, {}, in.dtype);
+    for (auto& x : t.i) x = static_cast<int64_t>(rng() % static_cast<uint64_t>(vocab));
+    v.push_back(std::move(t));
+  }
+  return v;
+}
+
+TEST(QuantTransformer, gpt_with_token_ids_matches_float) {
+  for (auto mask : {modelgen::Mask::kAdditive, modelgen::Mask::kWhere}) {
+    modelgen::Spec spec;
+    spec.kind = modelgen::Kind::kGpt;
+    spec.layers = 1, spec.width = 32, spec.heads = 2, spec.context = 8, spec.vocab = 37, spec.mask = mask;
+    auto g = import_spec(spec);
+    auto ig = quant::compile(g);
+    ASSERT_EQ(ig.inputs.size(), 1u);
+    EXPECT_TRUE(layers::is_index_input(ig.tensors[ig.inputs[0]]));
+    EXPECT_EQ(count_op(ig, "embedding"), 1u);
+    EXPECT_EQ(count_op(ig, "lookup"), 1u) << "the decomposed GELU is not one lookup";
+    for (int k = 0; k < 3; ++k) {
+      auto r = quant::run_and_compare(g, ig, random_ids(g, spec.vocab, 50 + k));
+      EXPECT_LT(r.outputs[0].max_rel_error, 0.05) << "mask " << static_cast<int>(mask) << " sample " << k;
+    }
+    // Token ids given as floats (the library API's form) quantize to the same integers.
+    auto ids = random_ids(g, spec.vocab, 60);
+    auto as_float = onnx::Tensor::floats(ids[0].shape);
+    for (int64_t j = 0; j < as_float.size(); ++j) as_float.f[j] = static_cast<float>(ids[0].i[j]);
+    EXPECT_EQ(quant::quantize_inputs(ig, ids)[0].data, quant::quantize_inputs(ig, {as_float})[0].data);
+    as_float.f[3] = 2.5f;
+    EXPECT_THROW(quant::quantize_inputs(ig, {as_float}), zk::Error);
+    ids[0].i[1] = spec.vocab;  // one past the table: the integer executor refuses it, naming the node
+    auto q = quant::quantize_inputs(ig, ids);
+    try {
+      layers::execute(ig, q);
+      ADD_FAILURE() << "an out-of-range token id was executed";
+    } catch (const zk::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("embedding"), std::string::npos) << e.what();
+    }
+  }
+}
+
+onnx::Graph graph_with(std::vector<onnx::Node> nodes, const std::string& out, onnx::Shape shape) {
+  auto g = one_input_graph(shape);
+  for (auto& n : nodes) {
+    for (const auto& o : n.outputs) g.values[o] = {o, onnx::DType::Float32, shape};
+    g.nodes.push_back(std::move(n));
+  }
+  g.outputs.push_back(g.values[out]);
+  return g;
+}
+
+onnx::Tensor scalar(float v) { return onnx::Tensor::floats({}, {v}); }
+
+TEST(QuantTransformer, json_integer_inputs_are_parsed_exactly) {
+  onnx::Graph g;
+  g.inputs.push_back({"ids", onnx::DType::Int64, {1, 3}});
+  auto t = cli::parse_inputs(R"({"input_data": [[[7, 3.0, 9007199254740993]]]})", g, "t.json");
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].dtype, onnx::DType::Int64);
+  EXPECT_EQ(t[0].i, (std::vector<int64_t>{7, 3, 9007199254740993}));  // 2^53 + 1: no detour through double
+  auto error = [&](const std::string& text) {
+    try {
+      cli::parse_inputs(text, g, "t.json");
+    } catch (const zk::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error(R"({"input_data": [[1, 2.5, 3]]})").find("element 1 is not an integer"), std::string::npos);
+  EXPECT_NE(error(R"({"input_data": [[1, 2, 1e30]]})").find("element 2 is outside the int64 range"), std::string::npos);
+  EXPECT_NE(error(R"({"input_data": [[1, 2, 9223372036854775808]]})").find("outside the int64 range"), std::string::npos);
+  EXPECT_NE(error(R"({"input_data": [[1, NaN, 3]]})").find("non-finite"), std::string::npos);
+  EXPECT_NE(error(R"({"input_data": [[1, "a", 3]]})").find("not a number"), std::string::npos);
+  for (const auto& text : {R"({"input_data": [[1, 2.5, 3]]})", R"({"input_data": [[1, 2, 1e30]]})"})
+    EXPECT_EQ(error(text).find('\n'), std::string::npos);  // one line
+  g.inputs[0].dtype = onnx::DType::Int32;
+  EXPECT_NE(error(R"({"input_data": [[1, 2, 2147483648]]})").find("outside the int32 range"), std::string::npos);
+}
+
+TEST(QuantTransformer, integer_input_used_as_an_activation_is_refused) {
+  auto g = graph_with({make_node("Cast", {"x"}, {"y"})}, "y", {1, 4});
+  g.inputs[0].dtype = g.values["x"].dtype = onnx::DType::Int64;
+  g.nodes[0].attrs["to"].i = 1;
+  std::string message;
+  try {
+    quant::compile(g);
+  } catch (const onnx::Unsupported& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("only as Gather indices"), std::string::npos) << message;
+}
+
+TEST(QuantTransformer, silu_is_one_lookup) {
+  auto g = graph_with({make_node("Sigmoid", {"x"}, {"s"}), make_node("Mul", {"x", "s"}, {"y"})}, "y", {2, 12});
+  auto ig = quant::compile(g);
+  EXPECT_EQ(count_op(ig, "lookup"), 1u);
+  EXPECT_EQ(count_op(ig, "mul"), 0u);
+  auto r = quant::run_and_compare(g, ig, random_inputs(g, 5, -1.0f, 1.0f));
+  EXPECT_LT(r.outputs[0].max_abs_error, 1e-3);
+}
+
+TEST(QuantTransformer, decomposed_gelus_are_one_lookup) {
+  // erf form: x·0.5·(1 + erf(x/√2)) as nn.GELU exports it.
+  auto erf = graph_with({make_node("Div", {"x", "c_sqrt2"}, {"d"}), make_node("Erf", {"d"}, {"e"}),
+                         make_node("Add", {"e", "c_one"}, {"p"}), make_node("Mul", {"x", "p"}, {"m"}),
+                         make_node("Mul", {"m", "c_half"}, {"y"})},
+                        "y", {3, 10});
+  // tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) as GPT-2's gelu_new traces.
+  auto tanh = graph_with({make_node("Pow", {"x", "c_three"}, {"x3"}), make_node("Mul", {"x3", "c_k"}, {"kx3"}),
+                          make_node("Add", {"x", "kx3"}, {"inner"}), make_node("Mul", {"inner", "c_s"}, {"si"}),
+                          make_node("Tanh", {"si"}, {"t"}), make_node("Add", {"t", "c_one"}, {"p"}),
+                          make_node("Mul", {"x", "c_half"}, {"hx"}), make_node("Mul", {"hx", "p"}, {"y"})},
+                         "y", {3, 10});
+  for (auto* g : {&erf, &tanh}) {
+    g->constants["c_sqrt2"] = scalar(1.41421356f);
+    g->constants["c_one"] = scalar(1.0f);
+    g->constants["c_half"] = scalar(0.5f);
+    g->constants["c_three"] = scalar(3.0f);
+    g->constants["c_k"] = scalar(0.044715f);
+    g->constants["c_s"] = scalar(0.7978845608f);
+    auto ig = quant::compile(*g);
+    EXPECT_EQ(ig.nodes.size(), 1u) << "expected a single lookup node";
+    EXPECT_EQ(count_op(ig, "lookup"), 1u);
+    for (int k = 0; k < 3; ++k) {
+      auto r = quant::run_and_compare(*g, ig, random_inputs(*g, 20 + k, -1.0f, 1.0f));
+      EXPECT_LT(r.outputs[0].max_abs_error, 1e-3);
+    }
+  }
+}
+
+TEST(QuantTransformer, chain_with_an_inner_value_read_elsewhere_is_not_fused) {
+  // s = sigmoid(x) is also a graph output, so x·s cannot hide it inside one table.
+  auto g = graph_with({make_node("Sigmoid", {"x"}, {"s"}), make_node("Mul", {"x", "s"}, {"y"})}, "y", {2, 6});
+  g.outputs.push_back(g.values["s"]);
+  auto ig = quant::compile(g);
+  EXPECT_EQ(count_op(ig, "mul"), 1u);
+  auto r = quant::run_and_compare(g, ig, random_inputs(g, 9, -1.0f, 1.0f));
+  EXPECT_LT(r.outputs[0].max_abs_error, 5e-3);
+}
+
+TEST(QuantTransformer, decomposed_rmsnorm_is_one_rmsnorm_layer) {
+  for (bool reciprocal : {false, true}) {
+    std::vector<onnx::Node> nodes = {make_node("Pow", {"x", "c_two"}, {"sq"}), make_node("ReduceMean", {"sq"}, {"ms"}),
+                                     make_node("Add", {"ms", "c_eps"}, {"v"}), make_node("Sqrt", {"v"}, {"rms"})};
+    if (reciprocal) {
+      nodes.push_back(make_node("Reciprocal", {"rms"}, {"inv"}));
+      nodes.push_back(make_node("Mul", {"x", "inv"}, {"n"}));
+    } else {
+      nodes.push_back(make_node("Div", {"x", "rms"}, {"n"}));
+    }
+    nodes.push_back(make_node("Mul", {"n", "gamma"}, {"y"}));
+    nodes[1].attrs["axes"].kind = onnx::Attribute::Kind::Ints;
+    nodes[1].attrs["axes"].ints = {-1};  // opset 17: axes is an attribute
+    auto g = graph_with(std::move(nodes), "y", {3, 16});
+    for (const char* v : {"ms", "v", "rms", "inv"}) g.values[v].shape = {3, 1};
+    g.constants["c_two"] = scalar(2.0f);
+    g.constants["c_eps"] = scalar(1e-6f);
+    auto gamma = onnx::Tensor::floats({16});
+    for (int k = 0; k < 16; ++k) gamma.f[k] = 0.75f + 0.03f * k;
+    g.constants["gamma"] = gamma;
+    auto ig = quant::compile(g);
+    EXPECT_EQ(count_op(ig, "rmsnorm"), 1u) << "reciprocal " << reciprocal;
+    EXPECT_EQ(count_op(ig, "lookup"), 0u);
+    for (int k = 0; k < 3; ++k) {
+      auto r = quant::run_and_compare(g, ig, random_inputs(g, 30 + k, -1.0f, 1.0f));
+      EXPECT_LT(r.outputs[0].max_rel_error, 0.01);
+    }
+  }
+}
+
+TEST(QuantTransformer, where_mask_keeps_the_scores_precision) {
+  // Softmax(Where(causal, x, -1e4)): masked scores saturate instead of calibrating the scale to 1e4.
+  auto g = graph_with({make_node("Where", {"causal", "x", "c_neg"}, {"m"}), make_node("Softmax", {"m"}, {"y"})}, "y", {1, 1, 5, 5});
+  std::vector<int64_t> causal(25);
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) causal[i * 5 + j] = j <= i;
+  g.constants["causal"] = onnx::Tensor::ints({5, 5}, causal, onnx::DType::Bool);
+  g.constants["c_neg"] = scalar(-1e4f);
+  auto ig = quant::compile(g);
+  for (int k = 0; k < 3; ++k) {
+    auto r = quant::run_and_compare(g, ig, random_inputs(g, 40 + k, -1.0f, 1.0f));
+    EXPECT_LT(r.outputs[0].max_abs_error, 2e-3);
+  }
+  // Only a constant condition is a select.
+  auto dyn = graph_with({make_node("Where", {"x", "x", "c_neg"}, {"y"})}, "y", {2, 2});
+  dyn.constants["c_neg"] = scalar(-1.0f);
+  EXPECT_THROW(quant::compile(dyn), onnx::Unsupported);
+}
+
+TEST(QuantTransformer, additive_mask_keeps_the_scores_precision) {
+  auto g = graph_with({make_node("Add", {"x", "mask"}, {"m"}), make_node("Softmax", {"m"}, {"y"})}, "y", {1, 1, 6, 6});
+  auto mask = onnx::Tensor::floats({1, 1, 6, 6});
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j) mask.f[i * 6 + j] = j > i ? -1e4f : 0.0f;
+  g.constants["mask"] = mask;
+  auto ig = quant::compile(g);
+  for (int k = 0; k < 3; ++k) {
+    auto r = quant::run_and_compare(g, ig, random_inputs(g, 45 + k, -1.0f, 1.0f));
+    EXPECT_LT(r.outputs[0].max_abs_error, 2e-3);
+  }
+}
+
 }  // namespace
 }  // namespace zk
