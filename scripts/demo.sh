@@ -12,7 +12,9 @@ step "installing dependencies (scripts/install-deps.sh)"
 bash scripts/install-deps.sh
 
 step "building (build/)"
-cmake -S . -B build -G Ninja
+# Configured once; afterwards the build step alone picks up changes (and keeps whatever generator
+# and options build/ was configured with: a new `-G Ninja` would be refused for a Makefile tree).
+[ -f build/CMakeCache.txt ] || cmake -S . -B build -G Ninja
 cmake --build build -j"$(nproc)" --target zkinfer
 
 out=${1:-$(mktemp -d "${TMPDIR:-/tmp}/zkinfer-demo.XXXXXX")}

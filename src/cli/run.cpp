@@ -98,7 +98,7 @@ void add_ops_command(CLI::App& app) {
   auto markdown = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("ops", "List the ONNX operators that can be proven end to end");
-  cmd->add_flag("--markdown", *markdown, "one line of `Op`, `Op`, ... (the README's list is this line)");
+  cmd->add_flag("--markdown", *markdown, "one line `Op`, `Op`, ..., `Op`. (the README's list is this line)");
   cmd->add_flag("--json", *json, "print {\"ops\": [...]} on stdout");
   cmd->footer("Example: zkinfer ops --markdown");
   cmd->callback([markdown, json] {
@@ -110,7 +110,7 @@ void add_ops_command(CLI::App& app) {
       if (!line.empty()) line += ", ";
       line += *markdown ? "`" + op + "`" : op;
     }
-    if (*markdown) return say("%s\n", line.c_str());
+    if (*markdown) return say("%s.\n", line.c_str());  // a sentence in the README
     say("%zu ONNX operators are proven end to end (import, quantize, prove):\n%s\n", ops.size(), line.c_str());
     say("Anything else is refused by compile, naming the node. Details: README.md, docs/onnx-support.md\n");
   });
