@@ -63,9 +63,12 @@ int main(int argc, char** argv) try {
   for (float x : proved.outputs[0].data) std::printf(" %.4f", static_cast<double>(x));
   std::printf("\n");
 
-  // Also require that the proof is about exactly our input, not merely some input.
+  // Also require that the proof is about exactly our input, not merely some input. The input is
+  // private by default, so the proof holds only a commitment to it: the check recomputes that
+  // commitment from the input and the seed that prove() returned.
   zkinfer::VerifyOptions expect;
   expect.expected_inputs = inputs;
+  expect.input_commitment = proved.input_commitment;
   const zkinfer::VerifyResult ok = zkinfer::verify(keys.vk, proved.proof, expect);
   if (!ok) {
     std::fprintf(stderr, "FAIL: an honest proof was rejected: %s\n", ok.reason.c_str());

@@ -19,6 +19,11 @@
 //
 // What is proven is the integer (quantized) model that compile() produced; values go in and come
 // out as floats and are quantized/dequantized at the boundary.
+//
+// Visibility (CompileOptions): inputs, weights and outputs are each public or private. Private
+// values never appear in a proof or vk; they are committed with hiding commitments. The layer
+// proofs are NOT zero-knowledge yet: their evaluations of committed tensors still leak partial
+// information (zero_knowledge() is false; README "Visibility", docs/security.md).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -61,7 +66,14 @@ struct Signature {
 
 // ---- compile: ONNX -> compiled model (.zkm) ----
 
+enum class Visibility { Public, Private };
+
 struct CompileOptions {
+  // Defaults: the model owner keeps the weights, the data owner the input; the output is the
+  // statement being attested, so it is public.
+  Visibility input = Visibility::Private;
+  Visibility weights = Visibility::Private;
+  Visibility output = Visibility::Public;
   // "accuracy" (8-bit weights, 16-bit activations) or "cost" (12-bit activations: smaller lookup
   // tables, faster proofs, larger error). docs/quantization.md.
   std::string preset = "accuracy";
@@ -85,6 +97,15 @@ Keys setup(ByteView compiled_model);
 // Input and output names and shapes of a compiled model, proving key or verifying key.
 Signature signature(ByteView model_or_key);
 
+// The visibility fixed at compile time, carried into both keys and bound into every proof.
+struct VisibilityInfo {
+  Visibility input = Visibility::Private;
+  Visibility weights = Visibility::Private;
+  Visibility output = Visibility::Public;
+  bool zero_knowledge = false;  // whether proofs reveal nothing beyond the public values: not yet
+};
+VisibilityInfo visibility(ByteView model_or_key);
+
 // ---- prove ----
 
 // A parsed proving key, for proving many inputs without re-reading the key each time.
@@ -95,6 +116,7 @@ class ProvingKey {
   ProvingKey& operator=(ProvingKey&&) noexcept;
   ~ProvingKey();
   Signature signature() const;
+  VisibilityInfo visibility() const;
   // Whether this key was made by setup() from exactly this compiled model.
   bool is_for_model(ByteView compiled_model) const;
 
@@ -107,7 +129,11 @@ class ProvingKey {
 
 struct ProveResult {
   Bytes proof;
-  std::vector<Tensor> outputs;  // the proven outputs, dequantized, in model output order
+  std::vector<Tensor> outputs;  // the proven outputs, dequantized, in model output order (private ones too)
+  // Private input only (else empty): the proof's input commitment and the seed of its randomness,
+  // for whoever holds the input to check later that a proof used it (VerifyOptions). As secret as
+  // the input: give it only to those who may know the input.
+  Bytes input_commitment;
   // Wall-clock seconds per prover phase, in execution order.
   std::vector<std::pair<std::string, double>> phase_seconds;
 };
@@ -125,6 +151,7 @@ class VerifyingKey {
   VerifyingKey& operator=(VerifyingKey&&) noexcept;
   ~VerifyingKey();
   Signature signature() const;
+  VisibilityInfo visibility() const;
 
  private:
   friend struct Access;
@@ -135,19 +162,26 @@ class VerifyingKey {
 
 struct VerifyOptions {
   // A valid proof is about *some* input; set these to also require that it is about exactly
-  // these inputs / outputs (compared after quantization, as prove() would see them).
+  // these inputs / outputs (compared after quantization, as prove() would see them). Public
+  // classes only, except that a private input can be checked together with input_commitment.
+  // Asking for a private class any other way is an Error.
   std::optional<Inputs> expected_inputs;
   std::optional<std::vector<std::vector<float>>> expected_outputs;  // model output order
+  // Private input: ProveResult::input_commitment. The proof must carry exactly this commitment;
+  // with expected_inputs as well, the commitment is recomputed from them and its seed, so the
+  // proof is shown to be about exactly those inputs.
+  std::optional<Bytes> input_commitment;
   // Where the expected values came from, named in a mismatch reason (e.g. a file name).
   std::string inputs_source = "the expected inputs";
   std::string outputs_source = "the expected outputs";
+  std::string input_commitment_source = "the input commitment";
 };
 
 struct VerifyResult {
   bool ok = false;
   std::string reason;           // why the proof was rejected; empty when ok
-  std::vector<Tensor> inputs;   // when ok: the public inputs the proof is about (dequantized)
-  std::vector<Tensor> outputs;  // when ok: the proven outputs (dequantized)
+  std::vector<Tensor> inputs;   // when ok: the public inputs the proof is about (dequantized); empty if private
+  std::vector<Tensor> outputs;  // when ok: the proven outputs (dequantized); empty if private
   explicit operator bool() const { return ok; }
 };
 

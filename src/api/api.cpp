@@ -105,10 +105,21 @@ std::vector<zk::layers::IntTensor> quantized_inputs(const zk::layers::IntGraph& 
   return zk::quant::quantize_inputs(g, to_tensors(inputs, specs(g, g.inputs), what));
 }
 
-// Why the (already verified) proof is not about the expected values; empty when it is.
-std::string statement_mismatch(const zk::layers::IntGraph& g, const zk::io::Proof& proof, const VerifyOptions& o) {
-  if (o.expected_inputs) {
-    auto expected = quantized_inputs(g, *o.expected_inputs, o.inputs_source);
+zk::circuit::Visibility to_internal(const CompileOptions& o) {
+  return {o.input == Visibility::Private, o.weights == Visibility::Private, o.output == Visibility::Private};
+}
+
+VisibilityInfo info_of(const zk::circuit::Visibility& v, bool zero_knowledge) {
+  auto word = [](bool is_private) { return is_private ? Visibility::Private : Visibility::Public; };
+  return {word(v.input_private), word(v.weights_private), word(v.output_private), zero_knowledge};
+}
+
+// Why the (already verified) proof is not about the expected public values; empty when it is.
+// Private inputs are compared through their commitment instead (input_commitment_mismatch).
+std::string statement_mismatch(const zk::layers::IntGraph& g, const zk::io::Proof& proof, const VerifyOptions& o,
+                               const std::vector<zk::layers::IntTensor>* expected_inputs) {
+  if (expected_inputs && !proof.input_root) {
+    const auto& expected = *expected_inputs;
     for (size_t i = 0; i < expected.size(); ++i)
       if (i >= proof.inputs.size() || expected[i].data != proof.inputs[i].data)
         return "the proof is about a different input than " + o.inputs_source + " (input '" +
@@ -152,14 +163,21 @@ ProvingKey ProvingKey::load(ByteView pk) {
   return guarded([&] { return Access::make(zk::io::read_proving_key(pk)); });
 }
 Signature ProvingKey::signature() const { return signature_of(impl_->pk.graph); }
+VisibilityInfo ProvingKey::visibility() const {
+  return info_of(impl_->pk.visibility, zk::circuit::kProofsAreZeroKnowledge);
+}
 bool ProvingKey::is_for_model(ByteView compiled_model) const {
-  return guarded([&] { return zk::io::write_model(impl_->pk.graph) == Bytes(compiled_model.begin(), compiled_model.end()); });
+  return guarded([&] {
+    return zk::io::write_model(impl_->pk.graph, impl_->pk.visibility) ==
+           Bytes(compiled_model.begin(), compiled_model.end());
+  });
 }
 
 VerifyingKey VerifyingKey::load(ByteView vk) {
   return guarded([&] { return Access::make(zk::io::read_verifying_key(vk)); });
 }
 Signature VerifyingKey::signature() const { return signature_of(impl_->vk.graph); }
+VisibilityInfo VerifyingKey::visibility() const { return info_of(impl_->vk.visibility, impl_->vk.zero_knowledge); }
 
 Bytes compile(ByteView onnx_model, const CompileOptions& options) {
   return guarded([&] {
@@ -170,13 +188,14 @@ Bytes compile(ByteView onnx_model, const CompileOptions& options) {
     std::vector<zk::quant::Sample> calib;
     for (size_t k = 0; k < options.calibration.size(); ++k)
       calib.push_back(to_tensors(options.calibration[k], declared, "calibration sample " + std::to_string(k)));
-    return zk::io::write_model(zk::quant::compile(g, config, calib));
+    return zk::io::write_model(zk::quant::compile(g, config, calib), to_internal(options));
   });
 }
 
 Keys setup(ByteView compiled_model) {
   return guarded([&] {
-    auto keys = zk::prover::setup(zk::io::read_model(compiled_model));
+    auto model = zk::io::read_model(compiled_model);
+    auto keys = zk::prover::setup(std::move(model.graph), zk::prover::default_pcs_params(), model.visibility);
     return Keys{zk::io::write_proving_key(keys.pk), zk::io::write_verifying_key(keys.vk)};
   });
 }
@@ -185,9 +204,21 @@ Signature signature(ByteView bytes) {
   return guarded([&] {
     if (bytes.size() < 8) throw Error("not a zkinfer model or key (too short)");
     const std::string magic(bytes.begin(), bytes.begin() + 8);
-    if (magic == std::string("ZKINFZKM", 8)) return signature_of(zk::io::read_model(bytes));
+    if (magic == std::string("ZKINFZKM", 8)) return signature_of(zk::io::read_model(bytes).graph);
     if (magic == std::string("ZKINFPK\0", 8)) return signature_of(zk::io::read_proving_key(bytes).graph);
     if (magic == std::string("ZKINFVK\0", 8)) return signature_of(zk::io::read_verifying_key(bytes).graph);
+    throw Error("not a zkinfer model or key (unknown magic bytes)");
+  });
+}
+
+VisibilityInfo visibility(ByteView bytes) {
+  return guarded([&] {
+    if (bytes.size() < 8) throw Error("not a zkinfer model or key (too short)");
+    const std::string magic(bytes.begin(), bytes.begin() + 8);
+    if (magic == std::string("ZKINFZKM", 8))
+      return info_of(zk::io::read_model(bytes).visibility, zk::circuit::kProofsAreZeroKnowledge);
+    if (magic == std::string("ZKINFPK\0", 8)) return ProvingKey::load(bytes).visibility();
+    if (magic == std::string("ZKINFVK\0", 8)) return VerifyingKey::load(bytes).visibility();
     throw Error("not a zkinfer model or key (unknown magic bytes)");
   });
 }
@@ -196,14 +227,35 @@ ProveResult prove(const ProvingKey& key, const Inputs& inputs) {
   return guarded([&] {
     const auto& pk = Access::pk(key);
     auto r = zk::prover::prove(pk, quantized_inputs(pk.graph, inputs, "inputs"));
-    return ProveResult{zk::io::write_proof(r.proof), dequantized(pk.graph, pk.graph.outputs, r.outputs),
+    ProveResult result{zk::io::write_proof(r.proof), dequantized(pk.graph, pk.graph.outputs, r.outputs), {},
                        std::move(r.phase_seconds)};
+    if (r.input_commitment) result.input_commitment = zk::io::write_input_commitment(*r.input_commitment);
+    return result;
   });
 }
 ProveResult prove(ByteView pk, const Inputs& inputs) { return prove(ProvingKey::load(pk), inputs); }
 
 VerifyResult verify(const VerifyingKey& key, ByteView proof_bytes, const VerifyOptions& options) {
   const auto& vk = Access::vk(key);
+  // The caller's expectations are checked before the proof is looked at: a request the model's
+  // visibility cannot answer is a usage error, whatever the proof.
+  std::optional<std::vector<zk::layers::IntTensor>> expected_inputs;
+  std::optional<zk::io::InputCommitment> input_commitment;
+  guarded([&] {
+    if (options.expected_outputs && vk.visibility.output_private)
+      throw Error("the model's output is private: a proof holds no output to compare with " + options.outputs_source);
+    if (options.input_commitment) {
+      if (!vk.visibility.input_private)
+        throw Error("the model's input is public: its proofs have no input commitment (compare the input itself)");
+      input_commitment = zk::io::read_input_commitment(*options.input_commitment);
+    }
+    if (options.expected_inputs) {
+      if (vk.visibility.input_private && !input_commitment)
+        throw Error("the model's input is private: a proof holds only a commitment to it; to check " +
+                    options.inputs_source + " against it, give the input commitment written by prove");
+      expected_inputs = quantized_inputs(vk.graph, *options.expected_inputs, options.inputs_source);
+    }
+  });
   VerifyResult result;
   zk::io::Proof proof;
   // Everything the proof bytes can cause is a rejection, whatever the exception type: a hostile
@@ -218,8 +270,27 @@ VerifyResult verify(const VerifyingKey& key, ByteView proof_bytes, const VerifyO
     result.reason = e.what();
     return result;
   }
-  result.reason = guarded([&] { return statement_mismatch(vk.graph, proof, options); });
+  result.reason = guarded(
+      [&] { return statement_mismatch(vk.graph, proof, options, expected_inputs ? &*expected_inputs : nullptr); });
   if (!result.reason.empty()) return result;
+  if (input_commitment) {
+    result.reason = guarded([&]() -> std::string {
+      try {
+        zk::verifier::check_input_commitment(vk, proof, *input_commitment, nullptr);
+      } catch (const zk::VerifyError& e) {
+        return e.what() + std::string(" (") + options.input_commitment_source + ")";
+      }
+      if (!expected_inputs) return {};
+      try {
+        zk::verifier::check_input_commitment(vk, proof, *input_commitment, &*expected_inputs);
+      } catch (const zk::VerifyError&) {
+        return "the proof is about a different input than " + options.inputs_source + " (the commitment recomputed " +
+               "from it with the seed in " + options.input_commitment_source + " differs)";
+      }
+      return {};
+    });
+    if (!result.reason.empty()) return result;
+  }
   result.ok = true;
   result.inputs = dequantized(vk.graph, vk.graph.inputs, proof.inputs);
   result.outputs = dequantized(vk.graph, vk.graph.outputs, proof.outputs);

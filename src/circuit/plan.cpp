@@ -54,31 +54,41 @@ class Builder : public layers::PlanBuilder {
 
 }  // namespace
 
-std::vector<int> Plan::witness_tensors() const {
+namespace {
+std::vector<int> tensors_with_role(const std::vector<Role>& roles, Role role) {
   std::vector<int> out;
   for (size_t t = 0; t < roles.size(); ++t)
-    if (roles[t] == Role::Witness) out.push_back(static_cast<int>(t));
+    if (roles[t] == role) out.push_back(static_cast<int>(t));
+  return out;
+}
+}  // namespace
+
+std::vector<int> Plan::witness_tensors() const { return tensors_with_role(roles, Role::Witness); }
+std::vector<int> Plan::weight_tensors() const { return tensors_with_role(roles, Role::Weight); }
+
+std::vector<int> Plan::input_tensors() const {
+  std::vector<int> out;
+  for (int t : graph.inputs)
+    if (roles[t] == Role::Input) out.push_back(t);
   return out;
 }
 
-std::vector<int> Plan::weight_tensors() const {
-  std::vector<int> out;
-  for (size_t t = 0; t < roles.size(); ++t)
-    if (roles[t] == Role::Weight) out.push_back(static_cast<int>(t));
-  return out;
-}
-
-Plan make_plan(layers::IntGraph graph) {
+Plan make_plan(layers::IntGraph graph, const Visibility& visibility) {
   Plan plan;
   plan.graph = std::move(graph);
+  plan.visibility = visibility;
   const auto& g = plan.graph;
   for (const auto& info : g.tensors) {
     plan.shapes.push_back(info.shape);
     plan.names.push_back(info.name);
-    plan.roles.push_back(info.kind == layers::TensorKind::Constant ? Role::Weight : Role::Witness);
+    const bool weight = info.kind == layers::TensorKind::Constant;
+    plan.roles.push_back(!weight ? Role::Witness : visibility.weights_private ? Role::Weight : Role::Public);
   }
-  for (int t : g.inputs) plan.roles[t] = Role::Public;
-  for (int t : g.outputs) plan.roles[t] = Role::Public;
+  for (int t : g.inputs) plan.roles[t] = visibility.input_private ? Role::Input : Role::Public;
+  // A private output stays in the witness commitment. A tensor that is both an input and an output
+  // is public if either class is: publishing it as one publishes it as the other.
+  if (!visibility.output_private)
+    for (int t : g.outputs) plan.roles[t] = Role::Public;
   plan.node_aux.resize(g.nodes.size());
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const auto& node = g.nodes[n];

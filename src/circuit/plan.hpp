@@ -2,18 +2,21 @@
 // The circuit plan: everything prover and verifier must agree on before any proof exists,
 // derived deterministically from the integer graph (so the verifying key only needs the graph).
 //   - the tensor id space: the graph's tensors, then every layer's auxiliary tensors;
-//   - each tensor's role: committed at prove time (witness), committed at setup (weights), or
-//     known to the verifier (public input/output);
+//   - each tensor's role, from the tensor class and its visibility: committed at prove time
+//     (witness, private outputs), committed at setup (private weights), committed per proof in the
+//     input commitment (private inputs), or known to the verifier (public inputs and outputs in
+//     the proof, public weights in the verifying key);
 //   - the lookup tables and, per table, the columns looked up in it.
 #include <string>
 #include <vector>
 
+#include "circuit/visibility.hpp"
 #include "layers/int_graph.hpp"
 #include "layers/proof.hpp"
 
 namespace zk::circuit {
 
-enum class Role : uint8_t { Witness, Weight, Public };
+enum class Role : uint8_t { Witness, Weight, Public, Input };
 
 struct LookupDecl {
   size_t table = 0;          // index into Plan::tables
@@ -22,6 +25,7 @@ struct LookupDecl {
 
 struct Plan {
   layers::IntGraph graph;
+  Visibility visibility;
   // Tensor ids >= graph.tensors.size() are aux tensors; shapes/names of every id:
   std::vector<layers::Shape> shapes;
   std::vector<std::string> names;
@@ -35,12 +39,14 @@ struct Plan {
   // Witness-committed tensors in commitment order (the PCS polynomial index is the position here;
   // the lookup multiplicity columns follow, one per table).
   std::vector<int> witness_tensors() const;
-  // Constant tensors in weights-commitment order.
+  // Private weights in weights-commitment order (none when the weights are public).
   std::vector<int> weight_tensors() const;
+  // Private inputs in input-commitment order (graph.inputs order; none when inputs are public).
+  std::vector<int> input_tensors() const;
 };
 
 // Plans a graph: refuses (zk::Error naming the node) any layer without a proof.
-Plan make_plan(layers::IntGraph graph);
+Plan make_plan(layers::IntGraph graph, const Visibility& visibility = {});
 
 // All tensor values by id (graph tensors from execution, then aux from the layers' witness
 // functions), and the integer graph's inputs, outputs.

@@ -1,8 +1,10 @@
-// zkinfer compile | setup | prove | verify | inspect  (issue 4's command line)
+// zkinfer compile | setup | prove | verify | inspect  (issue 4's command line, issue 5's visibility)
 //   compile MODEL.onnx -o MODEL.zkm [--calibration DATA.json] [--preset accuracy|cost]
+//           [--input public|private] [--weights public|private] [--output public|private]
 //   setup   MODEL.zkm --pk MODEL.pk --vk MODEL.vk
 //   prove   MODEL.zkm --pk MODEL.pk --input INPUT.json --proof PROOF [--output OUT.json]
-//   verify  --vk MODEL.vk --proof PROOF [--input INPUT.json] [--output OUT.json]
+//           [--input-commitment FILE]
+//   verify  --vk MODEL.vk --proof PROOF [--input INPUT.json] [--output OUT.json] [--input-commitment FILE]
 //   inspect FILE
 // verify prints "verified" and exits 0 for a valid proof; a proof that fails any check (or does
 // not parse) exits 1 with the reason; usage and input errors exit 2.
@@ -29,7 +31,33 @@ namespace {
 
 struct CompileOptions {
   std::string model, output, calibration, preset = "accuracy";
+  std::string input_visibility = "private", weights_visibility = "private", output_visibility = "public";
 };
+
+const char* word(zkinfer::Visibility v) { return v == zkinfer::Visibility::Private ? "private" : "public"; }
+
+std::string describe(const zkinfer::VisibilityInfo& v) {
+  return std::string("input ") + word(v.input) + ", weights " + word(v.weights) + ", output " + word(v.output);
+}
+
+bool any_private(const zkinfer::VisibilityInfo& v) {
+  using zkinfer::Visibility;
+  return v.input == Visibility::Private || v.weights == Visibility::Private || v.output == Visibility::Private;
+}
+
+nlohmann::json visibility_json(const zkinfer::VisibilityInfo& v) {
+  return {{"input", word(v.input)}, {"weights", word(v.weights)}, {"output", word(v.output)}};
+}
+
+// Issue 5: private values are committed with hiding commitments, but the layer proofs still send
+// plain evaluations of them. Said on every proof that has something private, so no user takes the
+// proof for more than it is.
+void warn_not_zero_knowledge(const zkinfer::VisibilityInfo& v) {
+  if (!any_private(v) || v.zero_knowledge || output_flags().quiet) return;
+  std::fprintf(stderr,
+               "warning: proof is not yet zero-knowledge: private values are only committed, but the layer proofs "
+               "reveal evaluations of them; see docs/security.md\n");
+}
 
 void compile(const CompileOptions& o) {
   PhaseTimer timer;
@@ -41,12 +69,15 @@ void compile(const CompileOptions& o) {
   if (!o.calibration.empty()) calib = read_samples(o.calibration, g);
   layers::IntGraph ig = quant::compile(g, config, calib);
   timer.mark("quantize");
-  prover::setup(ig, prover::default_pcs_params());  // refuses, naming the layer, what cannot be proven
+  const circuit::Visibility visibility{o.input_visibility == "private", o.weights_visibility == "private",
+                                       o.output_visibility == "private"};
+  // Refuses, naming the layer, what cannot be proven.
+  prover::setup(ig, prover::default_pcs_params(), visibility);
   timer.mark("provability check");
-  io::write_file(o.output, io::write_model(ig));
+  io::write_file(o.output, io::write_model(ig, visibility));
   timer.mark("write");
-  say("compiled %s -> %s: %zu integer layers, preset %s (%.2f s)\n", o.model.c_str(), o.output.c_str(),
-      ig.nodes.size(), config.preset.c_str(), timer.total());
+  say("compiled %s -> %s: %zu integer layers, preset %s, %s (%.2f s)\n", o.model.c_str(), o.output.c_str(),
+      ig.nodes.size(), config.preset.c_str(), visibility.describe().c_str(), timer.total());
 }
 
 struct SetupOptions {
@@ -62,12 +93,13 @@ void setup(const SetupOptions& o) {
   io::write_file(o.pk, keys.pk);
   io::write_file(o.vk, keys.vk);
   timer.mark("write keys");
-  say("setup: wrote %s and %s (%zu bytes), weights committed (%.2f s)\n", o.pk.c_str(), o.vk.c_str(),
-      keys.vk.size(), timer.total());
+  const bool public_weights = zkinfer::visibility(keys.vk).weights == zkinfer::Visibility::Public;
+  say("setup: wrote %s and %s (%zu bytes), %s (%.2f s)\n", o.pk.c_str(), o.vk.c_str(), keys.vk.size(),
+      public_weights ? "public weights in the verifying key" : "weights committed (hiding)", timer.total());
 }
 
 struct ProveOptions {
-  std::string model, pk, input, proof, output, preset = "accuracy";
+  std::string model, pk, input, proof, output, input_commitment, preset = "accuracy";
   bool json = false;
 };
 
@@ -90,7 +122,9 @@ CachedKeys cached_keys(const std::string& onnx_path, const std::string& preset, 
   const std::string stamp_path = (fs::path(c.dir) / "source.sha256").string();
 
   const auto onnx_bytes = io::read_file(onnx_path, "ONNX model");
-  const std::string stamp = to_hex(sha256(onnx_bytes)) + " preset=" + preset + "\n";
+  // The format version too: keys from an older zkinfer are remade, not reused.
+  const std::string stamp = to_hex(sha256(onnx_bytes)) + " preset=" + preset +
+                            " format=" + std::to_string(io::kFormatVersion) + "\n";
   std::error_code ec;
   if (fs::exists(c.zkm, ec) && fs::exists(c.pk, ec) && fs::exists(c.vk, ec) && fs::exists(stamp_path, ec)) {
     std::ifstream f(stamp_path, std::ios::binary);
@@ -166,6 +200,11 @@ void prove(ProveOptions o) {
     if (!pk.is_for_model(io::read_file(o.model, "compiled model")))
       throw Error("the proving key '" + o.pk + "' was not made from the model '" + o.model + "'");
   }
+  const auto visibility = pk.visibility();
+  if (!o.input_commitment.empty() && visibility.input == zkinfer::Visibility::Public) {
+    throw Error("--input-commitment: the model's input is public (compiled with --input public), so proofs carry "
+                "the input itself and no commitment");
+  }
   const onnx::Graph sig = input_signature(pk.signature());
   const auto inputs = to_named(read_inputs(o.input, sig), sig);
   timer.mark("read input");
@@ -173,26 +212,36 @@ void prove(ProveOptions o) {
   timer.mark("prove");
   for (const auto& [phase, s] : result.phase_seconds) timer.detail(phase, s);
   io::write_file(o.proof, result.proof);
+  if (!o.input_commitment.empty()) io::write_file(o.input_commitment, result.input_commitment);
   if (!o.output.empty()) {
     std::vector<NamedOutput> outs;
     for (const auto& t : result.outputs) outs.push_back({t.name, t.shape, t.data});
     write_outputs(o.output, outs);
   }
   timer.mark("write proof");
-  say("proved: %s (%zu bytes, %.2f s)\n", o.proof.c_str(), result.proof.size(), timer.total());
+  say("proved: %s (%zu bytes, %.2f s; %s)\n", o.proof.c_str(), result.proof.size(), timer.total(),
+      describe(visibility).c_str());
+  if (!o.input_commitment.empty()) {
+    say("input commitment: %s (give it only to whoever may know the input: it holds the commitment's seed)\n",
+        o.input_commitment.c_str());
+  }
   if (!cache.dir.empty()) say("verify with: zkinfer verify --vk %s --proof %s\n", cache.vk.c_str(), o.proof.c_str());
+  warn_not_zero_knowledge(visibility);
   if (o.json) {
     nlohmann::json j{{"proof", o.proof},
                      {"proof_bytes", result.proof.size()},
                      {"seconds", timer.total()},
+                     {"visibility", visibility_json(visibility)},
+                     {"zero_knowledge", visibility.zero_knowledge},
                      {"outputs", tensors_json(result.outputs)}};
+    if (!o.input_commitment.empty()) j["input_commitment"] = o.input_commitment;
     if (!cache.dir.empty()) j["cache"] = {{"dir", cache.dir}, {"reused", cache.reused}, {"vk", cache.vk}, {"pk", cache.pk}};
     emit_json(j);
   }
 }
 
 struct VerifyOptions {
-  std::string vk, proof, input, output;
+  std::string vk, proof, input, output, input_commitment;
   bool json = false;
 };
 
@@ -215,10 +264,20 @@ void verify(const VerifyOptions& o) {
     expect.expected_outputs = std::move(outs);
     expect.outputs_source = o.output;
   }
+  if (!o.input_commitment.empty()) {
+    expect.input_commitment = io::read_file(o.input_commitment, "input commitment");
+    expect.input_commitment_source = o.input_commitment;
+  }
   auto result = zkinfer::verify(vk, proof, expect);
   timer.mark("verify");
+  const auto visibility = vk.visibility();
   if (o.json) {
-    nlohmann::json j{{"verified", result.ok}, {"seconds", timer.total()}};
+    nlohmann::json j{{"verified", result.ok},
+                     {"seconds", timer.total()},
+                     {"visibility", visibility_json(visibility)},
+                     {"zero_knowledge", visibility.zero_knowledge}};
+    if (result.ok && !o.input_commitment.empty())
+      j["input_commitment"] = o.input.empty() ? "matched" : "matched and recomputed from the input";
     if (result.ok) {
       j["inputs"] = tensors_json(result.inputs);
       j["outputs"] = tensors_json(result.outputs);
@@ -229,6 +288,11 @@ void verify(const VerifyOptions& o) {
   }
   if (!result.ok) throw VerifyError(result.reason);  // exit 1, reason on stderr
   say("verified (%.1f ms)\n", 1e3 * timer.total());
+  if (!o.input_commitment.empty()) {
+    say(o.input.empty() ? "the proof's input commitment is %s's\n"
+                        : "the proof's input commitment is %s's, recomputed from the given input\n",
+        o.input_commitment.c_str());
+  }
 }
 
 // Human text via say(); the same facts into `j` for --json.
@@ -256,6 +320,15 @@ void describe_graph(const layers::IntGraph& g, nlohmann::json& j) {
   j["layer_kinds"] = ops;
 }
 
+void describe_visibility(const circuit::Visibility& v, bool zero_knowledge, nlohmann::json& j) {
+  say("  visibility: %s; zero-knowledge: %s\n", v.describe().c_str(),
+      zero_knowledge ? "yes" : "no (layer proofs reveal evaluations of private values)");
+  j["visibility"] = {{"input", v.input_private ? "private" : "public"},
+                     {"weights", v.weights_private ? "private" : "public"},
+                     {"output", v.output_private ? "private" : "public"}};
+  j["zero_knowledge"] = zero_knowledge;
+}
+
 void describe_params(const pcs::PcsParams& p, const layers::IntGraph& g, nlohmann::json& j) {
   uint64_t total = 0;
   for (const auto& t : g.tensors) total += static_cast<uint64_t>(layers::numel(t.shape));
@@ -275,24 +348,31 @@ void inspect(const std::string& path, bool json) {
   const std::string magic(bytes.begin(), bytes.begin() + 8);
   nlohmann::json j{{"file", path}, {"bytes", bytes.size()}};
   if (magic == std::string("ZKINFZKM", 8)) {
-    auto g = io::read_model(bytes);
+    auto m = io::read_model(bytes);
     say("%s: compiled model (%zu bytes)\n", path.c_str(), bytes.size());
     j["kind"] = "compiled model";
-    describe_graph(g, j);
+    describe_visibility(m.visibility, circuit::kProofsAreZeroKnowledge, j);
+    describe_graph(m.graph, j);
   } else if (magic == std::string("ZKINFPK\0", 8)) {
     auto pk = io::read_proving_key(bytes);
     say("%s: proving key (%zu bytes)\n", path.c_str(), bytes.size());
     j["kind"] = "proving key";
+    describe_visibility(pk.visibility, circuit::kProofsAreZeroKnowledge, j);
     describe_graph(pk.graph, j);
     describe_params(pk.pcs_params, pk.graph, j);
   } else if (magic == std::string("ZKINFVK\0", 8)) {
     auto vk = io::read_verifying_key(bytes);
     say("%s: verifying key (%zu bytes)\n", path.c_str(), bytes.size());
-    say("  architecture hash %s\n  weights commitment %s\n", to_hex(vk.architecture_hash).c_str(),
-        to_hex(vk.weights_root).c_str());
     j["kind"] = "verifying key";
     j["architecture_hash"] = to_hex(vk.architecture_hash);
-    j["weights_commitment"] = to_hex(vk.weights_root);
+    say("  architecture hash %s\n", to_hex(vk.architecture_hash).c_str());
+    if (vk.visibility.weights_private) {
+      say("  weights commitment %s (hiding)\n", to_hex(vk.weights_root).c_str());
+      j["weights_commitment"] = to_hex(vk.weights_root);
+    } else {
+      say("  weights: public, held in this key\n");
+    }
+    describe_visibility(vk.visibility, vk.zero_knowledge, j);
     describe_graph(vk.graph, j);
     describe_params(vk.pcs_params, vk.graph, j);
   } else if (magic == std::string("ZKINFPRF", 8)) {
@@ -309,14 +389,32 @@ void inspect(const std::string& path, bool json) {
     say("  layer proofs: %zu (%zu values, %zu sumchecks), lookup arguments: %zu\n", p.nodes.size(), values, sumchecks,
         p.lookups.size());
     say("  witness commitment: opening of %zu bytes; weights: %zu bytes\n", witness_opening, weights_opening);
+    say("  inputs: %s; outputs: %s; zero-knowledge: %s\n",
+        p.input_root ? ("private (commitment " + to_hex(*p.input_root) + ")").c_str() : "public (in the proof)",
+        p.outputs.empty() ? "private (or none)" : "public (in the proof)", p.zero_knowledge ? "yes" : "no");
     j["kind"] = "proof";
     j["architecture_hash"] = to_hex(p.architecture_hash);
+    j["zero_knowledge"] = p.zero_knowledge;
+    j["public_inputs"] = p.inputs.size();
+    j["public_outputs"] = p.outputs.size();
+    if (p.input_root) {
+      j["input_commitment"] = to_hex(*p.input_root);
+      j["input_opening_bytes"] = pcs::serialize(*p.input_opening).size();
+    }
     j["layer_proofs"] = p.nodes.size();
     j["values"] = values;
     j["sumchecks"] = sumchecks;
     j["lookup_arguments"] = p.lookups.size();
     j["witness_opening_bytes"] = witness_opening;
     j["weights_opening_bytes"] = weights_opening;
+  } else if (magic == std::string("ZKINFICM", 8)) {
+    auto c = io::read_input_commitment(bytes);
+    say("%s: input commitment (%zu bytes)\n", path.c_str(), bytes.size());
+    say("  for architecture %s\n  commitment %s (and the seed that recomputes it from the input)\n",
+        to_hex(c.architecture_hash).c_str(), to_hex(c.root).c_str());
+    j["kind"] = "input commitment";
+    j["architecture_hash"] = to_hex(c.architecture_hash);
+    j["input_commitment"] = to_hex(c.root);
   } else {
     throw Error("'" + path + "' is not a zkinfer file (unknown magic bytes)");
   }
@@ -330,10 +428,23 @@ void add_proof_commands(CLI::App& app) {
     auto o = std::make_shared<CompileOptions>();
     auto* cmd = app.add_subcommand("compile", "Quantize an ONNX model into a provable integer circuit (.zkm)");
     cmd->add_option("model", o->model, "ONNX model file")->required();
-    cmd->add_option("-o,--output", o->output, "compiled model to write")->required();
+    cmd->add_option("-o", o->output, "compiled model to write")->required();
     cmd->add_option("--calibration", o->calibration, "calibration samples (input JSON, or a JSON array of them)");
     cmd->add_option("--preset", o->preset, "quantization preset")->check(CLI::IsMember({"accuracy", "cost"}));
-    cmd->footer("Example: zkinfer compile lenet5.onnx -o lenet5.zkm --calibration samples.json");
+    const auto visibility = CLI::IsMember({"public", "private"});
+    cmd->add_option("--input", o->input_visibility,
+                    "private (default): proofs carry only a hiding commitment to the input; public: the input itself")
+        ->check(visibility);
+    cmd->add_option("--weights", o->weights_visibility,
+                    "private (default): the vk holds a hiding commitment to the weights; public: the weights")
+        ->check(visibility);
+    cmd->add_option("--output", o->output_visibility,
+                    "public (default): proofs carry the output they attest; private: only committed")
+        ->check(visibility);
+    cmd->footer(
+        "Example: zkinfer compile lenet5.onnx -o lenet5.zkm --calibration samples.json\n"
+        "         zkinfer compile lenet5.onnx -o lenet5.zkm --input public --weights private --output public\n"
+        "Private values are committed, never sent, but proofs are not yet zero-knowledge (docs/security.md).");
     cmd->callback([o] { compile(*o); });
   }
   {
@@ -354,6 +465,8 @@ void add_proof_commands(CLI::App& app) {
     cmd->add_option("--input", o->input, "input JSON")->required();
     cmd->add_option("--proof", o->proof, "proof to write (default with an ONNX model: MODEL.proof)");
     cmd->add_option("--output", o->output, "write the proven output (dequantized) as JSON");
+    cmd->add_option("--input-commitment", o->input_commitment,
+                    "private input: write the proof's input commitment and its seed, for whoever holds the input");
     cmd->add_option("--preset", o->preset, "quantization preset, when compiling an ONNX model on the fly")
         ->check(CLI::IsMember({"accuracy", "cost"}));
     cmd->add_flag("--json", o->json, "print the result as JSON on stdout");
@@ -372,10 +485,15 @@ void add_proof_commands(CLI::App& app) {
     auto* cmd = app.add_subcommand("verify", "Check a proof (exit 0: valid, 1: invalid, 2: usage error)");
     cmd->add_option("--vk", o->vk, "verifying key")->required();
     cmd->add_option("--proof", o->proof, "proof")->required();
-    cmd->add_option("--input", o->input, "also check that the proof is about exactly this input");
+    cmd->add_option("--input", o->input,
+                    "also check that the proof is about exactly this input (private input: with --input-commitment)");
     cmd->add_option("--output", o->output, "also check that the proof's output is exactly this");
+    cmd->add_option("--input-commitment", o->input_commitment,
+                    "private input: check that the proof's input commitment is this one (written by prove)");
     cmd->add_flag("--json", o->json, "print {\"verified\": true|false, ...} as JSON on stdout");
-    cmd->footer("Example: zkinfer verify --vk lenet5.vk --proof lenet5.proof --output out.json");
+    cmd->footer(
+        "Example: zkinfer verify --vk lenet5.vk --proof lenet5.proof --output out.json\n"
+        "         zkinfer verify --vk lenet5.vk --proof lenet5.proof --input-commitment in.commit --input in.json");
     cmd->callback([o] {
       output_flags().json = o->json;
       verify(*o);
@@ -384,7 +502,7 @@ void add_proof_commands(CLI::App& app) {
   {
     auto path = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("inspect", "Describe a .zkm, proving key, verifying key or proof file");
+    auto* cmd = app.add_subcommand("inspect", "Describe a .zkm, proving key, verifying key, proof or input commitment");
     cmd->add_option("file", *path, "file to describe")->required();
     cmd->add_flag("--json", *json, "print the description as JSON on stdout");
     cmd->footer("Example: zkinfer inspect lenet5.vk --json");

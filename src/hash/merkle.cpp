@@ -36,7 +36,7 @@ constexpr size_t kParallelNodes = size_t(1) << 13;
 bool is_power_of_two(size_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
 void hash_leaves(const uint8_t* bytes, size_t num_rows, size_t row_bytes, bool salted,
-                 std::vector<Digest>& leaves, std::vector<Salt>& salts) {
+                 std::vector<Digest>& leaves, std::vector<Salt>& salts, const Salt* salt_seed = nullptr) {
   leaves.resize(num_rows);
   if (salted) salts.resize(num_rows);
   const size_t chunk_rows = std::clamp<size_t>(kLeafChunkBytes / row_bytes, 1, kLeafChunkRows);
@@ -55,9 +55,20 @@ void hash_leaves(const uint8_t* bytes, size_t num_rows, size_t row_bytes, bool s
         detail::sha256_many_serial(rows, row_bytes, n, leaves.data() + begin);
         continue;
       }
-      // Fresh salts per leaf from this thread's OS-keyed generator: a salt derived from anything
-      // the verifier sees would make the leaf digest a function of the row alone again.
-      secure_random_bytes(std::span<uint8_t>(reinterpret_cast<uint8_t*>(salts.data() + begin), n * kSaltBytes));
+      if (salt_seed) {
+        // Salts expanded from a secret seed (see the header): seed || index, hashed as one batch.
+        constexpr size_t kSeedMessage = kSaltBytes + sizeof(uint64_t);
+        for (size_t i = 0; i < n; ++i) {
+          const uint64_t index = begin + i;
+          std::memcpy(staging.data() + i * kSeedMessage, salt_seed->data(), kSaltBytes);
+          std::memcpy(staging.data() + i * kSeedMessage + kSaltBytes, &index, sizeof index);
+        }
+        detail::sha256_many_serial(staging.data(), kSeedMessage, n, salts.data() + begin);
+      } else {
+        // Fresh salts per leaf from this thread's OS-keyed generator: a salt derived from
+        // anything the verifier sees would make the leaf digest a function of the row alone again.
+        secure_random_bytes(std::span<uint8_t>(reinterpret_cast<uint8_t*>(salts.data() + begin), n * kSaltBytes));
+      }
       const size_t message = kSaltBytes + row_bytes;
       for (size_t i = 0; i < n; ++i) {
         std::memcpy(staging.data() + i * message, salts[begin + i].data(), kSaltBytes);
@@ -117,6 +128,14 @@ MerkleTree::MerkleTree(std::span<const Fp2> values, size_t row_width, bool salte
   levels_.emplace_back();
   hash_leaves(reinterpret_cast<const uint8_t*>(values.data()), values.size() / row_width,
               row_width * sizeof(Fp2), salted, levels_[0], salts_);
+  hash_levels(levels_);
+}
+
+MerkleTree::MerkleTree(std::span<const Fp> values, size_t row_width, const Salt& salt_seed) {
+  check_shape(values.size(), row_width);
+  levels_.emplace_back();
+  hash_leaves(reinterpret_cast<const uint8_t*>(values.data()), values.size() / row_width,
+              row_width * sizeof(Fp), true, levels_[0], salts_, &salt_seed);
   hash_levels(levels_);
 }
 

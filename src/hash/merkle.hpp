@@ -29,6 +29,10 @@ class MerkleTree {
   // zk::Error otherwise.
   MerkleTree(std::span<const Fp> values, size_t row_width, bool salted);
   MerkleTree(std::span<const Fp2> values, size_t row_width, bool salted);
+  // Salted, with salt i = SHA-256(salt_seed || i as u64 LE) instead of fresh OS bytes: the same
+  // secret seed rebuilds the same tree (a commitment the prover must recreate later, e.g. the
+  // weights from the proving key). The seed must come from the OS and stay as secret as the rows.
+  MerkleTree(std::span<const Fp> values, size_t row_width, const Salt& salt_seed);
 
   const Digest& root() const;
   size_t num_rows() const;

@@ -1,5 +1,6 @@
 #include "io/formats.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 
@@ -13,6 +14,7 @@ constexpr std::array<uint8_t, 8> kModelMagic = {'Z', 'K', 'I', 'N', 'F', 'Z', 'K
 constexpr std::array<uint8_t, 8> kPkMagic = {'Z', 'K', 'I', 'N', 'F', 'P', 'K', '\0'};
 constexpr std::array<uint8_t, 8> kVkMagic = {'Z', 'K', 'I', 'N', 'F', 'V', 'K', '\0'};
 constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'I', 'N', 'F', 'P', 'R', 'F'};
+constexpr std::array<uint8_t, 8> kInputCommitmentMagic = {'Z', 'K', 'I', 'N', 'F', 'I', 'C', 'M'};
 
 // Sizes above these are refused outright: they bound what a hostile file can make us build.
 constexpr size_t kMaxTensorElements = size_t(1) << 30;
@@ -21,6 +23,39 @@ constexpr size_t kMaxRank = 8;
 void write_header(ByteWriter& w, const std::array<uint8_t, 8>& magic) {
   w.bytes(magic);
   w.u32(kFormatVersion);
+}
+
+// Like ByteReader::expect_magic, with a message that tells the user what to do about an old file.
+void expect_header(ByteReader& r, const std::array<uint8_t, 8>& magic) {
+  if (r.remaining() < magic.size() + 4) r.fail("is truncated (no header)");
+  const auto b = r.bytes(magic.size());
+  if (!std::equal(b.begin(), b.end(), magic.begin())) r.fail("has the wrong magic bytes (not the right kind of file)");
+  const uint32_t v = r.u32();
+  if (v < kFormatVersion) {
+    r.fail("was made by an older zkinfer (format version " + std::to_string(v) + "; this one reads version " +
+           std::to_string(kFormatVersion) + "): compile, set up and prove again with this version");
+  }
+  if (v != kFormatVersion) {
+    r.fail("has format version " + std::to_string(v) + ", newer than this zkinfer reads (" +
+           std::to_string(kFormatVersion) + ")");
+  }
+}
+
+void write_visibility(ByteWriter& w, const circuit::Visibility& v) {
+  w.u8(static_cast<uint8_t>(v.input_private) | static_cast<uint8_t>(v.weights_private) << 1 |
+       static_cast<uint8_t>(v.output_private) << 2);
+}
+circuit::Visibility read_visibility(ByteReader& r) {
+  const uint8_t bits = r.u8();
+  if (bits > 7) r.fail("has an invalid visibility field");
+  return {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0};
+}
+
+void write_flag(ByteWriter& w, bool flag) { w.u8(flag ? 1 : 0); }
+bool read_flag(ByteReader& r, const char* what) {
+  const uint8_t v = r.u8();
+  if (v > 1) r.fail(std::string("has an invalid ") + what + " flag");
+  return v == 1;
 }
 
 void write_tensor(ByteWriter& w, const layers::IntTensor& t) {
@@ -44,6 +79,7 @@ layers::IntTensor read_tensor(ByteReader& r) {
 
 void write_digest(ByteWriter& w, const Digest& d) { w.bytes(d); }
 Digest read_digest(ByteReader& r) { return r.array<std::tuple_size_v<Digest>>(); }
+pcs::Seed read_seed(ByteReader& r) { return r.array<std::tuple_size_v<pcs::Seed>>(); }
 
 void write_tensors(ByteWriter& w, const std::vector<layers::IntTensor>& ts) {
   w.count(ts.size());
@@ -186,25 +222,32 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
   return g;
 }
 
-std::vector<uint8_t> write_model(const layers::IntGraph& graph) {
+std::vector<uint8_t> write_model(const layers::IntGraph& graph, const circuit::Visibility& visibility) {
   ByteWriter w;
   write_header(w, kModelMagic);
+  write_visibility(w, visibility);
   write_graph(w, graph, true);
   return w.take();
 }
 
-layers::IntGraph read_model(std::span<const uint8_t> bytes) {
+Model read_model(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "compiled model");
-  r.expect_magic(kModelMagic, kFormatVersion);
-  auto g = read_graph(r, true);
+  expect_header(r, kModelMagic);
+  Model m;
+  m.visibility = read_visibility(r);
+  m.graph = read_graph(r, true);
   r.expect_end();
-  return g;
+  return m;
 }
 
-Digest architecture_hash(const layers::IntGraph& graph, const pcs::PcsParams& params) {
+Digest architecture_hash(const layers::IntGraph& graph, const circuit::Visibility& visibility, bool zero_knowledge,
+                         const pcs::PcsParams& params) {
   ByteWriter w;
-  w.string("zkinfer/architecture/v1");
-  write_graph(w, graph, false);
+  w.string("zkinfer/architecture/v2");
+  write_visibility(w, visibility);
+  write_flag(w, zero_knowledge);
+  // Public weights are part of the statement itself: no commitment stands in for them.
+  write_graph(w, graph, !visibility.weights_private);
   write_params(w, params);
   return sha256(w.buffer());
 }
@@ -212,7 +255,9 @@ Digest architecture_hash(const layers::IntGraph& graph, const pcs::PcsParams& pa
 std::vector<uint8_t> write_verifying_key(const VerifyingKey& vk) {
   ByteWriter w;
   write_header(w, kVkMagic);
-  write_graph(w, vk.graph, false);
+  write_visibility(w, vk.visibility);
+  write_flag(w, vk.zero_knowledge);
+  write_graph(w, vk.graph, !vk.visibility.weights_private);
   write_params(w, vk.pcs_params);
   write_digest(w, vk.weights_root);
   return w.take();
@@ -220,44 +265,73 @@ std::vector<uint8_t> write_verifying_key(const VerifyingKey& vk) {
 
 VerifyingKey read_verifying_key(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "verifying key");
-  r.expect_magic(kVkMagic, kFormatVersion);
+  expect_header(r, kVkMagic);
   VerifyingKey vk;
-  vk.graph = read_graph(r, false);
+  vk.visibility = read_visibility(r);
+  vk.zero_knowledge = read_flag(r, "zero-knowledge");
+  vk.graph = read_graph(r, !vk.visibility.weights_private);
   vk.pcs_params = read_params(r);
   vk.weights_root = read_digest(r);
   r.expect_end();
-  vk.architecture_hash = architecture_hash(vk.graph, vk.pcs_params);
+  vk.architecture_hash = architecture_hash(vk.graph, vk.visibility, vk.zero_knowledge, vk.pcs_params);
   return vk;
 }
 
 std::vector<uint8_t> write_proving_key(const ProvingKey& pk) {
   ByteWriter w;
   write_header(w, kPkMagic);
+  write_visibility(w, pk.visibility);
   write_graph(w, pk.graph, true);
   write_params(w, pk.pcs_params);
   write_digest(w, pk.weights_root);
+  w.bytes(pk.weights_seed);
   write_digest(w, pk.architecture_hash);
   return w.take();
 }
 
 ProvingKey read_proving_key(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "proving key");
-  r.expect_magic(kPkMagic, kFormatVersion);
+  expect_header(r, kPkMagic);
   ProvingKey pk;
+  pk.visibility = read_visibility(r);
   pk.graph = read_graph(r, true);
   pk.pcs_params = read_params(r);
   pk.weights_root = read_digest(r);
+  pk.weights_seed = read_seed(r);
   pk.architecture_hash = read_digest(r);
   r.expect_end();
   return pk;
+}
+
+std::vector<uint8_t> write_input_commitment(const InputCommitment& c) {
+  ByteWriter w;
+  write_header(w, kInputCommitmentMagic);
+  write_digest(w, c.architecture_hash);
+  write_digest(w, c.root);
+  w.bytes(c.seed);
+  return w.take();
+}
+
+InputCommitment read_input_commitment(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes, "input commitment");
+  expect_header(r, kInputCommitmentMagic);
+  InputCommitment c;
+  c.architecture_hash = read_digest(r);
+  c.root = read_digest(r);
+  c.seed = read_seed(r);
+  r.expect_end();
+  return c;
 }
 
 std::vector<uint8_t> write_proof(const Proof& p) {
   ByteWriter w;
   write_header(w, kProofMagic);
   write_digest(w, p.architecture_hash);
+  write_flag(w, p.zero_knowledge);
   write_tensors(w, p.inputs);
   write_tensors(w, p.outputs);
+  write_flag(w, p.input_root.has_value());
+  if (p.input_root) write_digest(w, *p.input_root);
   write_digest(w, p.witness_root);
   w.count(p.lookups.size());
   for (const auto& l : p.lookups) write_blob(w, l.to_bytes());
@@ -270,16 +344,20 @@ std::vector<uint8_t> write_proof(const Proof& p) {
   }
   write_blob(w, pcs::serialize(p.witness_opening));
   write_blob(w, pcs::serialize(p.weights_opening));
+  if (p.input_root.has_value() != p.input_opening.has_value()) throw Error("proof: input commitment without opening");
+  if (p.input_opening) write_blob(w, pcs::serialize(*p.input_opening));
   return w.take();
 }
 
 Proof read_proof(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "proof");
-  r.expect_magic(kProofMagic, kFormatVersion);
+  expect_header(r, kProofMagic);
   Proof p;
   p.architecture_hash = read_digest(r);
+  p.zero_knowledge = read_flag(r, "zero-knowledge");
   p.inputs = read_tensors(r);
   p.outputs = read_tensors(r);
+  if (read_flag(r, "input commitment")) p.input_root = read_digest(r);
   p.witness_root = read_digest(r);
   p.lookups.resize(r.count(8));
   for (auto& l : p.lookups) l = lookup::LookupProof::from_bytes(read_blob(r));
@@ -292,6 +370,7 @@ Proof read_proof(std::span<const uint8_t> bytes) {
   }
   p.witness_opening = pcs::deserialize_opening_proof(read_blob(r));
   p.weights_opening = pcs::deserialize_opening_proof(read_blob(r));
+  if (p.input_root) p.input_opening = pcs::deserialize_opening_proof(read_blob(r));
   r.expect_end();
   return p;
 }

@@ -4,9 +4,11 @@
 // fields (bytes.hpp). Every reader rejects truncated, oversized or trailing input with a one-line
 // zk::Error naming the file kind and the problem.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "circuit/visibility.hpp"
 #include "layers/int_graph.hpp"
 #include "layers/proof.hpp"
 #include "lookup/logup.hpp"
@@ -14,29 +16,41 @@
 
 namespace zk::io {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: visibility per tensor class, the input commitment, public weights in the vk (issue 5).
+inline constexpr uint32_t kFormatVersion = 2;
 
 // The integer graph; with_weights = false keeps constant tensors' shapes and bounds but not their
 // values (what the verifying key needs).
 void write_graph(class ByteWriter& w, const layers::IntGraph& graph, bool with_weights);
 layers::IntGraph read_graph(class ByteReader& r, bool with_weights);
 
-// A compiled model: the integer graph with its weights.
-std::vector<uint8_t> write_model(const layers::IntGraph& graph);
-layers::IntGraph read_model(std::span<const uint8_t> bytes);
+// A compiled model: the integer graph with its weights, and the visibility chosen at compile time.
+struct Model {
+  layers::IntGraph graph;
+  circuit::Visibility visibility;
+};
+std::vector<uint8_t> write_model(const layers::IntGraph& graph, const circuit::Visibility& visibility = {});
+Model read_model(std::span<const uint8_t> bytes);
 
 struct VerifyingKey {
-  layers::IntGraph graph;  // no weight values
+  layers::IntGraph graph;  // weight values only when the weights are public
+  circuit::Visibility visibility;
+  bool zero_knowledge = circuit::kProofsAreZeroKnowledge;
   pcs::PcsParams pcs_params;
-  Digest weights_root;
-  // SHA-256 of the serialised graph (without weights) and parameters: what a proof is bound to.
+  Digest weights_root;  // private weights' hiding commitment (a placeholder when public)
+  // SHA-256 of the serialised graph (with the weights when public), visibility and parameters:
+  // what a proof is bound to.
   Digest architecture_hash;
 };
 
 struct ProvingKey {
   layers::IntGraph graph;  // with weights
+  circuit::Visibility visibility;
   pcs::PcsParams pcs_params;
   Digest weights_root;
+  // Private weights: the OS-drawn seed of the weights commitment's salts and mask, so that every
+  // proof recreates exactly the commitment in the vk. As secret as the weights.
+  pcs::Seed weights_seed{};
   Digest architecture_hash;  // the verifying key's, kept so that proving need not re-serialise the graph
 };
 
@@ -44,18 +58,35 @@ std::vector<uint8_t> write_verifying_key(const VerifyingKey& vk);
 VerifyingKey read_verifying_key(std::span<const uint8_t> bytes);
 std::vector<uint8_t> write_proving_key(const ProvingKey& pk);
 ProvingKey read_proving_key(std::span<const uint8_t> bytes);
-Digest architecture_hash(const layers::IntGraph& graph, const pcs::PcsParams& params);
+// `graph` holds weight values exactly when visibility.weights_private is false.
+Digest architecture_hash(const layers::IntGraph& graph, const circuit::Visibility& visibility, bool zero_knowledge,
+                         const pcs::PcsParams& params);
 
 struct Proof {
   Digest architecture_hash;                 // the vk it was made for (checked first, for a clear error)
-  std::vector<layers::IntTensor> inputs;    // public inputs (quantized), graph.inputs order
-  std::vector<layers::IntTensor> outputs;   // public outputs (quantized), graph.outputs order
+  bool zero_knowledge = circuit::kProofsAreZeroKnowledge;
+  std::vector<layers::IntTensor> inputs;    // public inputs (quantized), graph.inputs order; empty if private
+  std::vector<layers::IntTensor> outputs;   // public outputs (quantized), graph.outputs order; empty if private
+  std::optional<Digest> input_root;         // private inputs: their hiding commitment instead of values
   Digest witness_root;
   std::vector<lookup::LookupProof> lookups;  // one per plan table
   std::vector<layers::NodeProof> nodes;      // one per graph node, in graph order
   pcs::OpeningProof witness_opening;
   pcs::OpeningProof weights_opening;
+  std::optional<pcs::OpeningProof> input_opening;  // exactly when input_root is set
 };
+
+// What `prove --input-commitment FILE` writes: the proof's input commitment and the seed of its
+// salts and mask, so that whoever holds the input can recompute the commitment and check that a
+// proof was made on that input. The seed is as secret as the input: with it, the opened symbols
+// of the input commitment can be unmasked.
+struct InputCommitment {
+  Digest architecture_hash;  // the model it was made for
+  Digest root;
+  pcs::Seed seed{};
+};
+std::vector<uint8_t> write_input_commitment(const InputCommitment& c);
+InputCommitment read_input_commitment(std::span<const uint8_t> bytes);
 
 std::vector<uint8_t> write_proof(const Proof& proof);
 Proof read_proof(std::span<const uint8_t> bytes);

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "field/ntt.hpp"
@@ -261,10 +262,29 @@ std::vector<size_t> sorted_unique(std::vector<size_t> v) {
   return v;
 }
 
-}  // namespace
+// Field elements expanded from a seed: SHA-256(domain || seed || counter), 4 words per block,
+// rejection-sampled below p like random_fp.
+std::vector<Fp> seeded_fp_vector(const Seed& seed, size_t n) {
+  std::vector<Fp> out;
+  out.reserve(n);
+  std::array<uint8_t, 16 + 32 + 8> message{};
+  const char domain[16] = "zkinfer/pcs/msk";
+  std::copy(domain, domain + 16, message.begin());
+  std::copy(seed.begin(), seed.end(), message.begin() + 16);
+  for (uint64_t counter = 0; out.size() < n; ++counter) {
+    std::memcpy(message.data() + 48, &counter, sizeof counter);
+    const Digest block = sha256(message);
+    for (size_t w = 0; w < 4 && out.size() < n; ++w) {
+      uint64_t v;
+      std::memcpy(&v, block.data() + 8 * w, sizeof v);
+      if (v < Fp::kModulus) out.push_back(Fp::from_raw_unchecked(v));
+    }
+  }
+  return out;
+}
 
-std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
-                                                           const PcsParams& params) {
+std::pair<Commitment, std::unique_ptr<ProverData>> commit_with(std::span<const std::vector<Fp>> polys,
+                                                                const PcsParams& params, const Seed* seed) {
   params.validate();
   std::vector<unsigned> num_vars(polys.size());
   for (size_t i = 0; i < polys.size(); ++i) {
@@ -281,7 +301,8 @@ std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::v
     std::copy(polys[i].begin(), polys[i].end(), data->table.begin() + c.layout.polys[i].offset);
   }
   if (c.layout.mask) {
-    auto mask = random_fp_vector(size_t(1) << c.layout.mask->num_vars);
+    const size_t mask_size = size_t(1) << c.layout.mask->num_vars;
+    auto mask = seed ? seeded_fp_vector(*seed, mask_size) : random_fp_vector(mask_size);
     std::copy(mask.begin(), mask.end(), data->table.begin() + c.layout.mask->offset);
   }
   {
@@ -290,11 +311,33 @@ std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::v
     data->codeword = low_degree_extend_bitrev(coefficients, params.log_inv_rate);
   }
   const Schedule schedule = detail::make_schedule(c.layout.total_vars, params);
-  data->tree = std::make_unique<MerkleTree>(std::span<const Fp>(data->codeword), size_t(1) << schedule.k[0],
-                                            params.hiding);
+  if (seed && params.hiding) {
+    // A salt seed of its own, so that no salt shares a SHA-256 input with the mask stream.
+    std::array<uint8_t, 16 + 32> message{};
+    const char domain[16] = "zkinfer/pcs/slt";
+    std::copy(domain, domain + 16, message.begin());
+    std::copy(seed->begin(), seed->end(), message.begin() + 16);
+    data->tree = std::make_unique<MerkleTree>(std::span<const Fp>(data->codeword), size_t(1) << schedule.k[0],
+                                              sha256(message));
+  } else {
+    data->tree = std::make_unique<MerkleTree>(std::span<const Fp>(data->codeword), size_t(1) << schedule.k[0],
+                                              params.hiding);
+  }
   c.root = data->tree->root();
   Commitment out = c;
   return {std::move(out), std::move(data)};
+}
+
+}  // namespace
+
+std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
+                                                           const PcsParams& params) {
+  return commit_with(polys, params, nullptr);
+}
+
+std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
+                                                           const PcsParams& params, const Seed& seed) {
+  return commit_with(polys, params, &seed);
 }
 
 namespace {

@@ -132,6 +132,15 @@ struct OpeningProof {
 std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
                                                            const PcsParams& params);
 
+// The same with the hiding randomness (mask entries, layer-0 Merkle salts) expanded from `seed`
+// instead of drawn from the OS, so that the same seed recreates the same commitment: for data the
+// prover must recommit later (weights from the proving key) or a third party must recompute (a
+// private input). The seed must come from the OS and be kept as secret as the committed values.
+// Openings still draw their own fresh randomness.
+using Seed = std::array<uint8_t, 32>;
+std::pair<Commitment, std::unique_ptr<ProverData>> commit(std::span<const std::vector<Fp>> polys,
+                                                           const PcsParams& params, const Seed& seed);
+
 // The transcript must be in the same state on both sides; open and verify absorb the commitment
 // and the claims themselves before drawing any challenge.
 OpeningProof open(const ProverData& data, std::span<const Claim> claims, Transcript& transcript);

@@ -5,6 +5,7 @@
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
 #include "common/progress.hpp"
+#include "common/random.hpp"
 
 namespace zk::prover {
 
@@ -23,20 +24,42 @@ std::vector<std::vector<Fp>> weight_tables(const layers::IntGraph& graph, const 
   return tables;
 }
 
-Keys setup(layers::IntGraph graph, const pcs::PcsParams& params) {
+namespace {
+
+// Private weights get a hiding commitment whose randomness comes from the key's seed, so that
+// setup and every proof build the same commitment; public weights only a placeholder.
+std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_weights(const circuit::Plan& plan,
+                                                                            const pcs::PcsParams& params,
+                                                                            const pcs::Seed& seed) {
+  const auto tables = weight_tables(plan.graph, plan.weight_tensors());
+  return params.hiding ? pcs::commit(tables, params, seed) : pcs::commit(tables, params);
+}
+
+}  // namespace
+
+Keys setup(layers::IntGraph graph, const pcs::PcsParams& base_params, const circuit::Visibility& visibility) {
+  pcs::PcsParams params = base_params;
+  params.hiding = params.hiding || visibility.any_private();
   params.validate();
   progress::report("setup: committing to the weights");
-  circuit::Plan plan = circuit::make_plan(graph);
-  auto [commitment, data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), params);
+  circuit::Plan plan = circuit::make_plan(graph, visibility);
+  const circuit::CommitmentParams cp = circuit::commitment_params(params, visibility);
   Keys keys;
+  if (cp.weights.hiding) os_random_bytes(keys.pk.weights_seed);
+  auto [commitment, data] = commit_weights(plan, cp.weights, keys.pk.weights_seed);
   keys.pk.graph = std::move(graph);
+  keys.pk.visibility = visibility;
   keys.pk.pcs_params = params;
   keys.pk.weights_root = commitment.root;
   keys.vk.graph = keys.pk.graph;
-  for (auto& [id, value] : keys.vk.graph.constants) value.data.clear();
+  if (visibility.weights_private) {
+    for (auto& [id, value] : keys.vk.graph.constants) value.data.clear();
+  }
+  keys.vk.visibility = visibility;
   keys.vk.pcs_params = params;
   keys.vk.weights_root = commitment.root;
-  keys.vk.architecture_hash = io::architecture_hash(keys.vk.graph, params);
+  keys.vk.architecture_hash =
+      io::architecture_hash(keys.vk.graph, visibility, keys.vk.zero_knowledge, params);
   keys.pk.architecture_hash = keys.vk.architecture_hash;
   return keys;
 }
@@ -49,8 +72,9 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
     result.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
     phase_start = now;
   };
-  const circuit::Plan plan = circuit::make_plan(pk.graph);
+  const circuit::Plan plan = circuit::make_plan(pk.graph, pk.visibility);
   const circuit::ClaimRouting routing = circuit::route_claims(plan);
+  const circuit::CommitmentParams cp = circuit::commitment_params(pk.pcs_params, pk.visibility);
   const auto by_table = circuit::lookups_by_table(plan);
   end_phase("plan");
   progress::report("prove: witness (integer inference)");
@@ -58,13 +82,27 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   end_phase("witness (integer inference)");
 
   progress::report("prove: recommitting the weights");
-  // Weights: recommitted from the proving key (deterministic in non-hiding mode), and checked
+  // Weights: recommitted from the proving key (its seed fixes the hiding randomness), and checked
   // against the key's root so a corrupted key fails here rather than in verification.
-  auto [weights_commitment, weights_data] = pcs::commit(weight_tables(plan.graph, plan.weight_tensors()), pk.pcs_params);
+  auto [weights_commitment, weights_data] = commit_weights(plan, cp.weights, pk.weights_seed);
   if (weights_commitment.root != pk.weights_root) {
     throw Error("the proving key's weights do not match its weights commitment");
   }
   end_phase("weights recommit");
+
+  // Private inputs: a hiding commitment of their own, from a fresh seed that the caller may hand
+  // to whoever holds the input (io::InputCommitment).
+  std::unique_ptr<pcs::ProverData> input_data;
+  if (!plan.input_tensors().empty()) {
+    io::InputCommitment ic;
+    ic.architecture_hash = pk.architecture_hash;
+    os_random_bytes(ic.seed);
+    auto [input_commitment, data] = circuit::commit_inputs(plan, inputs, cp.input, ic.seed);
+    ic.root = input_commitment.root;
+    input_data = std::move(data);
+    result.input_commitment = ic;
+    end_phase("input commit");
+  }
 
   // Witness tables, multiplicities, commitment.
   progress::report("prove: witness tables");
@@ -100,19 +138,20 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   end_phase("witness tables, multiplicities");
   if (witness_tables.empty()) witness_tables.push_back({Fp::zero()});  // as circuit::witness_poly_vars
   progress::report("prove: committing the witness");
-  auto [witness_commitment, witness_data] = pcs::commit(witness_tables, pk.pcs_params);
+  auto [witness_commitment, witness_data] = pcs::commit(witness_tables, cp.witness);
   end_phase("witness commit");
 
   io::Proof& proof = result.proof;
   proof.architecture_hash = pk.architecture_hash;
-  proof.inputs = inputs;
-  for (int t : plan.graph.outputs) proof.outputs.push_back(witness.values[t]);
-  result.outputs = proof.outputs;
+  for (int t : plan.graph.outputs) result.outputs.push_back(witness.values[t]);
+  if (!pk.visibility.input_private) proof.inputs = inputs;
+  if (!pk.visibility.output_private) proof.outputs = result.outputs;
+  if (result.input_commitment) proof.input_root = result.input_commitment->root;
   proof.witness_root = witness_commitment.root;
 
   Transcript transcript(circuit::kProtocolLabel);
   circuit::bind_statement(transcript, proof.architecture_hash, pk.weights_root, proof.inputs, proof.outputs,
-                          proof.witness_root);
+                          proof.input_root, proof.witness_root);
 
   std::vector<layers::TensorClaim> claims;
   std::vector<pcs::Claim> witness_claims;
@@ -139,10 +178,11 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
 
   // Route every claim; public tensors need nothing from the prover.
   progress::report("prove: openings");
-  std::vector<pcs::Claim> weight_claims;
-  circuit::route_to_commitments(routing, claims, witness_claims, weight_claims);
+  std::vector<pcs::Claim> weight_claims, input_claims;
+  circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims);
   proof.witness_opening = pcs::open(*witness_data, witness_claims, transcript);
   proof.weights_opening = pcs::open(*weights_data, weight_claims, transcript);
+  if (input_data) proof.input_opening = pcs::open(*input_data, input_claims, transcript);
   end_phase("openings");
   return result;
 }

@@ -28,22 +28,42 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   if (proof.architecture_hash != vk.architecture_hash) {
     throw VerifyError("the proof was made for another model or other parameters (architecture hash differs)");
   }
-  const circuit::Plan plan = circuit::make_plan(vk.graph);
+  if (proof.zero_knowledge != vk.zero_knowledge) {
+    throw VerifyError("the proof's zero-knowledge flag differs from the verifying key's");
+  }
+  const circuit::Plan plan = circuit::make_plan(vk.graph, vk.visibility);
   const circuit::ClaimRouting routing = circuit::route_claims(plan);
+  const circuit::CommitmentParams cp = circuit::commitment_params(vk.pcs_params, vk.visibility);
   const auto by_table = circuit::lookups_by_table(plan);
-  check_public_tensors("inputs", plan.graph.inputs, proof.inputs, plan);
-  check_public_tensors("outputs", plan.graph.outputs, proof.outputs, plan);
+  check_public_tensors("inputs", vk.visibility.input_private ? std::vector<int>{} : plan.graph.inputs, proof.inputs,
+                       plan);
+  check_public_tensors("outputs", vk.visibility.output_private ? std::vector<int>{} : plan.graph.outputs,
+                       proof.outputs, plan);
+  const bool input_committed = !plan.input_tensors().empty();
+  if (proof.input_root.has_value() != input_committed || proof.input_opening.has_value() != input_committed) {
+    throw VerifyError(input_committed ? "the proof lacks the commitment to its private input"
+                                      : "the proof carries an input commitment, but the model's input is public");
+  }
   if (proof.lookups.size() != plan.tables.size()) throw VerifyError("wrong number of lookup arguments");
   if (proof.nodes.size() != plan.graph.nodes.size()) throw VerifyError("wrong number of layer proofs");
 
-  // Public tensors by id, for the claims the verifier evaluates itself.
+  // Public tensors by id, for the claims the verifier evaluates itself: inputs and outputs from
+  // the proof, weights from the verifying key.
   std::vector<const layers::IntTensor*> public_value(plan.num_tensors(), nullptr);
-  for (size_t i = 0; i < plan.graph.inputs.size(); ++i) public_value[plan.graph.inputs[i]] = &proof.inputs[i];
-  for (size_t i = 0; i < plan.graph.outputs.size(); ++i) public_value[plan.graph.outputs[i]] = &proof.outputs[i];
+  for (size_t i = 0; i < proof.inputs.size(); ++i) public_value[plan.graph.inputs[i]] = &proof.inputs[i];
+  for (size_t i = 0; i < proof.outputs.size(); ++i) public_value[plan.graph.outputs[i]] = &proof.outputs[i];
+  if (!vk.visibility.weights_private) {
+    for (const auto& [id, value] : vk.graph.constants) {
+      if (value.size() != layers::numel(plan.shapes[id])) {
+        throw VerifyError("the verifying key lacks the value of the public weight '" + plan.names[id] + "'");
+      }
+      public_value[id] = &value;
+    }
+  }
 
   Transcript transcript(circuit::kProtocolLabel);
   circuit::bind_statement(transcript, proof.architecture_hash, vk.weights_root, proof.inputs, proof.outputs,
-                          proof.witness_root);
+                          proof.input_root, proof.witness_root);
 
   std::vector<layers::TensorClaim> claims;
   std::vector<pcs::Claim> witness_claims;
@@ -62,28 +82,51 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   circuit::VerifierSession session(plan, transcript);
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) session.verify_node(n, proof.nodes[n], claims);
 
-  std::vector<pcs::Claim> weight_claims;
-  for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims)) {
+  std::vector<pcs::Claim> weight_claims, input_claims;
+  for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims)) {
     if (!public_value[c.tensor]) throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
     if (layers::evaluate_tensor(*public_value[c.tensor], c.point) != c.value) {
       throw VerifyError("a claim on the public tensor '" + plan.names[c.tensor] + "' is false");
     }
   }
 
-  pcs::Commitment witness_commitment{proof.witness_root,
-                                     pcs::Layout::compute(circuit::witness_poly_vars(plan), vk.pcs_params),
-                                     vk.pcs_params};
-  pcs::Commitment weights_commitment{vk.weights_root,
-                                     pcs::Layout::compute(circuit::weight_poly_vars(plan), vk.pcs_params), vk.pcs_params};
-  try {
-    pcs::verify(witness_commitment, witness_claims, proof.witness_opening, transcript);
-  } catch (const VerifyError& e) {
-    throw VerifyError(std::string("witness opening: ") + e.what());
+  auto check_opening = [&](const char* what, const Digest& root, const std::vector<unsigned>& vars,
+                           const pcs::PcsParams& params, const std::vector<pcs::Claim>& claims,
+                           const pcs::OpeningProof& opening) {
+    const pcs::Commitment commitment{root, pcs::Layout::compute(vars, params), params};
+    try {
+      pcs::verify(commitment, claims, opening, transcript);
+    } catch (const VerifyError& e) {
+      throw VerifyError(std::string(what) + " opening: " + e.what());
+    }
+  };
+  check_opening("witness", proof.witness_root, circuit::witness_poly_vars(plan), cp.witness, witness_claims,
+                proof.witness_opening);
+  check_opening("weights", vk.weights_root, circuit::weight_poly_vars(plan), cp.weights, weight_claims,
+                proof.weights_opening);
+  if (input_committed) {
+    check_opening("input", *proof.input_root, circuit::input_poly_vars(plan), cp.input, input_claims,
+                  *proof.input_opening);
   }
-  try {
-    pcs::verify(weights_commitment, weight_claims, proof.weights_opening, transcript);
-  } catch (const VerifyError& e) {
-    throw VerifyError(std::string("weights opening: ") + e.what());
+}
+
+void check_input_commitment(const io::VerifyingKey& vk, const io::Proof& proof, const io::InputCommitment& commitment,
+                            const std::vector<layers::IntTensor>* inputs) {
+  if (!vk.visibility.input_private) {
+    throw Error("the model's input is public: there is no input commitment (compare the input with --input)");
+  }
+  if (commitment.architecture_hash != vk.architecture_hash) {
+    throw VerifyError("the input commitment was made for another model (architecture hash differs)");
+  }
+  if (!proof.input_root || *proof.input_root != commitment.root) {
+    throw VerifyError("the proof's input commitment differs from the given input commitment");
+  }
+  if (!inputs) return;
+  const circuit::Plan plan = circuit::make_plan(vk.graph, vk.visibility);
+  const auto cp = circuit::commitment_params(vk.pcs_params, vk.visibility);
+  auto recomputed = circuit::commit_inputs(plan, *inputs, cp.input, commitment.seed);
+  if (recomputed.first.root != commitment.root) {
+    throw VerifyError("the input commitment does not match the given input (a different input was used)");
   }
 }
 

@@ -8,4 +8,11 @@ namespace zk::verifier {
 
 void verify(const io::VerifyingKey& vk, const io::Proof& proof);
 
+// A third party's check that a private-input proof was made on `inputs` (graph.inputs order):
+// recomputes the input commitment from the inputs and the seed of `commitment` (what `prove
+// --input-commitment` wrote) and compares it with the proof's. Throws VerifyError naming the
+// mismatch; zk::Error when the model has no private input or the inputs are mis-shaped.
+void check_input_commitment(const io::VerifyingKey& vk, const io::Proof& proof, const io::InputCommitment& commitment,
+                            const std::vector<layers::IntTensor>* inputs);
+
 }  // namespace zk::verifier

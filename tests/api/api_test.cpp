@@ -46,7 +46,10 @@ TEST(Api, round_trip_proves_and_verifies_and_reports_the_statement) {
   EXPECT_FALSE(r.phase_seconds.empty());
 
   std::vector<std::vector<float>> outs{r.outputs[0].data};
-  auto v = zkinfer::verify(f.keys.vk, r.proof, {.expected_inputs = f.inputs, .expected_outputs = outs});
+  // The input is private by default: the proof holds its commitment, checked by recomputing it.
+  EXPECT_FALSE(r.input_commitment.empty());
+  auto v = zkinfer::verify(f.keys.vk, r.proof,
+                           {.expected_inputs = f.inputs, .expected_outputs = outs, .input_commitment = r.input_commitment});
   EXPECT_TRUE(v.ok) << v.reason;
   EXPECT_TRUE(v.reason.empty());
   ASSERT_EQ(v.outputs.size(), 1u);
@@ -60,7 +63,8 @@ TEST(Api, round_trip_proves_and_verifies_and_reports_the_statement) {
 
 TEST(Api, tampered_proofs_are_rejected_results_not_exceptions) {
   const auto& f = fixture();
-  const auto proof = zkinfer::prove(f.keys.pk, f.inputs).proof;
+  const auto proved = zkinfer::prove(f.keys.pk, f.inputs);
+  const auto& proof = proved.proof;
   for (size_t at : {size_t{0}, size_t{9}, size_t{40}, proof.size() / 3, proof.size() / 2, proof.size() - 1}) {
     auto bad = proof;
     bad[at] ^= 0x01;
@@ -78,9 +82,53 @@ TEST(Api, tampered_proofs_are_rejected_results_not_exceptions) {
   // A valid proof about another input is rejected when the caller names the input it expects.
   auto other = f.inputs;
   other["input"][0] += 0.25f;
-  v = zkinfer::verify(f.keys.vk, proof, {.expected_inputs = other, .inputs_source = "my.json"});
+  v = zkinfer::verify(f.keys.vk, proof,
+                      {.expected_inputs = other, .input_commitment = proved.input_commitment, .inputs_source = "my.json"});
   EXPECT_FALSE(v.ok);
   EXPECT_NE(v.reason.find("different input than my.json"), std::string::npos) << v.reason;
+  // Another proof's input commitment (same input, fresh seed) names the mismatch.
+  v = zkinfer::verify(f.keys.vk, proof,
+                      {.input_commitment = zkinfer::prove(f.keys.pk, f.inputs).input_commitment,
+                       .input_commitment_source = "their.commit"});
+  EXPECT_FALSE(v.ok);
+  EXPECT_NE(v.reason.find("input commitment differs"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("their.commit"), std::string::npos) << v.reason;
+}
+
+TEST(Api, visibility_is_chosen_at_compile_time_and_reported_by_every_key) {
+  const auto& f = fixture();
+  for (const auto& bytes : {f.model, f.keys.pk, f.keys.vk}) {
+    const auto v = zkinfer::visibility(bytes);
+    EXPECT_EQ(v.input, zkinfer::Visibility::Private);
+    EXPECT_EQ(v.weights, zkinfer::Visibility::Private);
+    EXPECT_EQ(v.output, zkinfer::Visibility::Public);
+    EXPECT_FALSE(v.zero_knowledge);
+  }
+  zkinfer::CompileOptions open;
+  open.input = open.weights = zkinfer::Visibility::Public;
+  open.output = zkinfer::Visibility::Private;
+  const auto keys = zkinfer::setup(zkinfer::compile(f.onnx, open));
+  EXPECT_EQ(zkinfer::VerifyingKey::load(keys.vk).visibility().weights, zkinfer::Visibility::Public);
+  EXPECT_GT(keys.vk.size(), f.keys.vk.size()) << "public weights live in the vk";
+  const auto r = zkinfer::prove(keys.pk, f.inputs);
+  EXPECT_TRUE(r.input_commitment.empty());
+  ASSERT_EQ(r.outputs.size(), 1u) << "the prover still learns its private output";
+  auto v = zkinfer::verify(keys.vk, r.proof, {.expected_inputs = f.inputs});
+  EXPECT_TRUE(v.ok) << v.reason;
+  EXPECT_EQ(v.inputs.size(), 1u);
+  EXPECT_TRUE(v.outputs.empty());
+}
+
+TEST(Api, asking_for_a_private_value_is_an_error) {
+  const auto& f = fixture();
+  const auto proof = zkinfer::prove(f.keys.pk, f.inputs).proof;
+  try {
+    zkinfer::verify(f.keys.vk, proof, {.expected_inputs = f.inputs});
+    ADD_FAILURE() << "a private input was compared without its commitment";
+  } catch (const zkinfer::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("input is private"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(zkinfer::verify(f.keys.vk, proof, {.input_commitment = zkinfer::Bytes{1, 2, 3}}), zkinfer::Error);
 }
 
 TEST(Api, bad_input_is_a_zkinfer_error_naming_the_problem) {

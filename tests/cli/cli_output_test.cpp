@@ -111,18 +111,25 @@ TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
   EXPECT_EQ(j["outputs"][0]["quantized"].size(), 4u) << r.out;
 
   r = run("prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") + " --proof " +
-          path("p.proof") + " --json");
+          path("p.proof") + " --input-commitment " + path("p.commit") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   j = json::parse(r.out);
   EXPECT_EQ(j["proof"], path("p.proof"));
   EXPECT_GT(j["proof_bytes"].get<size_t>(), 0u);
   EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
+  EXPECT_EQ(j["visibility"]["input"], "private");
+  EXPECT_EQ(j["zero_knowledge"], false);
+  EXPECT_EQ(j["input_commitment"], path("p.commit"));
 
-  r = run("verify --vk " + path("mlp.vk") + " --proof " + path("p.proof") + " --input " + path("in.json") + " --json");
+  r = run("verify --vk " + path("mlp.vk") + " --proof " + path("p.proof") + " --input " + path("in.json") +
+          " --input-commitment " + path("p.commit") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   j = json::parse(r.out);
   EXPECT_EQ(j["verified"], true);
   EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
+  EXPECT_TRUE(j["inputs"].empty()) << "a private input is not reported";
+  EXPECT_EQ(j["zero_knowledge"], false);
+  EXPECT_NE(j["input_commitment"].get<std::string>().find("recomputed"), std::string::npos) << r.out;
 
   // A rejected proof: still one JSON document on stdout, exit 1, the reason also on stderr.
   std::string bytes = slurp(path("p.proof"));
@@ -135,11 +142,16 @@ TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
   EXPECT_FALSE(j["reason"].get<std::string>().empty());
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
 
-  for (const char* f : {"mlp.zkm", "mlp.pk", "mlp.vk", "p.proof"}) {
+  for (const char* f : {"mlp.zkm", "mlp.pk", "mlp.vk", "p.proof", "p.commit"}) {
     r = run("inspect " + path(f) + " --json");
     ASSERT_EQ(r.code, 0) << r.err;
     j = json::parse(r.out);
     EXPECT_TRUE(j.contains("kind")) << r.out;
+    // Every file says what is private and that proofs are not zero-knowledge yet.
+    if (std::string(f) != "p.commit") EXPECT_EQ(j["zero_knowledge"], false) << f << ": " << r.out;
+    if (std::string(f) != "p.proof" && std::string(f) != "p.commit") {
+      EXPECT_EQ(j["visibility"]["weights"], "private") << f;
+    }
   }
 
   // A usage error under --json: exit 2 and a JSON error document.
@@ -268,9 +280,15 @@ TEST_F(CliOutput, without_a_terminal_there_is_no_status_line) {
 }
 
 TEST_F(CliOutput, a_terminal_sees_the_current_step_and_layer_then_the_result_on_a_clean_line) {
-  ensure_keys();
-  Result r = run_in_terminal("prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") +
-                             " --proof " + path("tty.proof"));
+  Result r = run_in_terminal("compile " + path("mlp.onnx") + " -o " + path("tty.zkm"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("compile: quantizing 1/"), std::string::npos) << r.out;
+  r = run_in_terminal("setup " + path("tty.zkm") + " --pk " + path("tty.pk") + " --vk " + path("tty.vk"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("setup: committing to the weights"), std::string::npos) << r.out;
+
+  r = run_in_terminal("prove " + path("tty.zkm") + " --pk " + path("tty.pk") + " --input " + path("in.json") +
+                      " --proof " + path("tty.proof"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\r[0."), std::string::npos) << r.out;  // elapsed time first
   EXPECT_NE(r.out.find("prove: committing the witness"), std::string::npos) << r.out;
@@ -281,28 +299,21 @@ TEST_F(CliOutput, a_terminal_sees_the_current_step_and_layer_then_the_result_on_
   ASSERT_GT(result, 0u);
   EXPECT_EQ(r.out[result - 1], '\r') << r.out;
   EXPECT_EQ(r.out.find('\r', result), std::string::npos) << r.out;
-
-  r = run_in_terminal("compile " + path("mlp.onnx") + " -o " + path("tty.zkm"));
-  ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("compile: quantizing 1/"), std::string::npos) << r.out;
-  r = run_in_terminal("setup " + path("tty.zkm") + " --pk " + path("tty.pk") + " --vk " + path("tty.vk"));
-  ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("setup: committing to the weights"), std::string::npos) << r.out;
 }
 
+// `run` reports the same compile steps as `compile`; -q and --json must keep them off the terminal.
 TEST_F(CliOutput, on_a_terminal_quiet_and_json_show_no_status_line) {
-  ensure_keys();
-  const std::string prove =
-      "prove " + path("mlp.zkm") + " --pk " + path("mlp.pk") + " --input " + path("in.json") + " --proof ";
-  Result r = run_in_terminal("-q " + prove + path("ttyq.proof"));
+  const std::string run_mlp = "run " + path("mlp.onnx") + " --input " + path("in.json");
+  Result r = run_in_terminal(run_mlp);
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_NE(r.out.find("compile: quantizing"), std::string::npos) << "nothing to mute:\n" << r.out;
+  r = run_in_terminal("-q " + run_mlp);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "");
-  r = run_in_terminal(prove + path("ttyj.proof") + " --json");
+  r = run_in_terminal(run_mlp + " --json");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out.find('\r'), std::string::npos) << r.out;
-  // stdout and stderr share the terminal: the document is the line that starts with '{'.
-  const size_t doc = r.out.rfind("\n{") == std::string::npos ? 0 : r.out.rfind("\n{") + 1;
-  EXPECT_EQ(json::parse(r.out.substr(doc))["proof"], path("ttyj.proof")) << r.out;
+  EXPECT_EQ(json::parse(r.out)["outputs"][0]["quantized"].size(), 4u) << r.out;
 }
 
 }  // namespace

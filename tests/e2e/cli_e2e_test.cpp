@@ -2,6 +2,7 @@
 // user types it, and what `verify` answers (exit code and message) for each kind of bad proof.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,9 @@ class CliEndToEnd : public ::testing::Test {
         std::string(MODELGEN_BIN) + " lenet5 --seed 5 -o lenet5.onnx --example-input in.json",
         std::string(ZKINFER_BIN) + " compile lenet5.onnx -o lenet5.zkm",
         std::string(ZKINFER_BIN) + " setup lenet5.zkm --pk lenet5.pk --vk lenet5.vk",
-        std::string(ZKINFER_BIN) + " prove lenet5.zkm --pk lenet5.pk --input in.json --proof lenet5.proof --output out.json",
+        std::string(ZKINFER_BIN) +
+            " prove lenet5.zkm --pk lenet5.pk --input in.json --proof lenet5.proof --output out.json"
+            " --input-commitment in.commit",
     };
     pipeline_ok = true;
     for (const auto& s : steps) {
@@ -71,7 +74,8 @@ fs::path CliEndToEnd::dir;
 bool CliEndToEnd::pipeline_ok = false;
 
 TEST_F(CliEndToEnd, VerifyPrintsVerifiedAndExitsZero) {
-  Result r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input in.json --output out.json");
+  Result r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input in.json --input-commitment in.commit"
+                     " --output out.json");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("verified", 0), 0u) << r.out;
   // Without the optional public-value files the proof stands on its own.
@@ -112,10 +116,90 @@ TEST_F(CliEndToEnd, VerifyWithADifferentOutputIsRejected) {
 }
 
 TEST_F(CliEndToEnd, VerifyWithADifferentInputIsRejected) {
+  // The input is private (the default): the third party holding it recomputes the commitment.
   ASSERT_EQ(sh(std::string(MODELGEN_BIN) + " lenet5 --seed 6 --example-input other_in.json").code, 0);
-  Result r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input other_in.json");
+  Result r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input other_in.json --input-commitment in.commit");
   expect_rejected(r, "different --input");
   EXPECT_NE(r.err.find("different input"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // The same with the input file changed in one value.
+  std::string in = slurp(path("in.json"));
+  const size_t digit = in.find_first_of("123456789");
+  ASSERT_NE(digit, std::string::npos);
+  in[digit] = in[digit] == '9' ? '1' : static_cast<char>(in[digit] + 1);
+  spit(path("changed_in.json"), in);
+  r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input changed_in.json --input-commitment in.commit");
+  expect_rejected(r, "changed --input");
+  // Without the commitment file a private input cannot be compared: a usage error saying why.
+  r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input in.json");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("input is private"), std::string::npos) << r.err;
+}
+
+TEST_F(CliEndToEnd, AnotherInputsCommitmentIsRejectedNamingTheMismatch) {
+  ASSERT_EQ(sh(std::string(MODELGEN_BIN) + " lenet5 --seed 8 --example-input third_in.json").code, 0);
+  ASSERT_EQ(zkinfer("prove lenet5.zkm --pk lenet5.pk --input third_in.json --proof third.proof"
+                    " --input-commitment third.commit")
+                .code,
+            0);
+  Result r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input-commitment in.commit");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = zkinfer("verify --vk lenet5.vk --proof lenet5.proof --input-commitment third.commit");
+  expect_rejected(r, "another input's commitment");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("input commitment differs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("third.commit"), std::string::npos) << r.err;
+}
+
+TEST_F(CliEndToEnd, ProveWarnsThatTheProofIsNotYetZeroKnowledge) {
+  Result r = zkinfer("prove lenet5.zkm --pk lenet5.pk --input in.json --proof again.proof");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("warning: proof is not yet zero-knowledge: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("docs/security.md"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = zkinfer("inspect lenet5.vk");
+  EXPECT_NE(r.out.find("visibility: input private, weights private, output public"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("zero-knowledge: no"), std::string::npos) << r.out;
+}
+
+TEST_F(CliEndToEnd, PublicEverythingProvesWithoutWarningAndChecksTheInputDirectly) {
+  ASSERT_EQ(zkinfer("compile lenet5.onnx -o open.zkm --input public --weights public --output public").code, 0);
+  ASSERT_EQ(zkinfer("setup open.zkm --pk open.pk --vk open.vk").code, 0);
+  Result r = zkinfer("prove open.zkm --pk open.pk --input in.json --proof open.proof");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "") << "nothing private, nothing to warn about";
+  EXPECT_EQ(zkinfer("verify --vk open.vk --proof open.proof --input in.json").code, 0);
+  expect_rejected(zkinfer("verify --vk open.vk --proof open.proof --input other_in.json"), "public: other input");
+  // Public weights: in the vk, so it is larger than the private-weights one.
+  EXPECT_GT(fs::file_size(path("open.vk")), fs::file_size(path("lenet5.vk")));
+  EXPECT_NE(zkinfer("inspect open.vk").out.find("weights: public"), std::string::npos);
+  // No input commitment exists for a public input.
+  r = zkinfer("prove open.zkm --pk open.pk --input in.json --proof x.proof --input-commitment x.commit");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("input is public"), std::string::npos) << r.err;
+  // A bad visibility word is a usage error.
+  EXPECT_EQ(zkinfer("compile lenet5.onnx -o bad.zkm --input secret").code, 2);
+}
+
+TEST_F(CliEndToEnd, APrivateOutputIsNotInTheProofAndCannotBeCompared) {
+  ASSERT_EQ(zkinfer("compile lenet5.onnx -o hidden.zkm --output private").code, 0);
+  ASSERT_EQ(zkinfer("setup hidden.zkm --pk hidden.pk --vk hidden.vk").code, 0);
+  ASSERT_EQ(zkinfer("prove hidden.zkm --pk hidden.pk --input in.json --proof hidden.proof --output hidden_out.json").code,
+            0);
+  EXPECT_EQ(zkinfer("verify --vk hidden.vk --proof hidden.proof").code, 0);
+  Result r = zkinfer("verify --vk hidden.vk --proof hidden.proof --output hidden_out.json");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("output is private"), std::string::npos) << r.err;
+  EXPECT_NE(zkinfer("inspect hidden.proof").out.find("outputs: private"), std::string::npos);
+}
+
+TEST_F(CliEndToEnd, FilesFromAnOlderZkinferGiveAClearError) {
+  std::string vk = slurp(path("lenet5.vk"));
+  vk[8] = 1;  // format version 1, the version before visibility
+  spit(path("old.vk"), vk);
+  Result r = zkinfer("verify --vk old.vk --proof lenet5.proof");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("older zkinfer"), std::string::npos) << r.err;
 }
 
 TEST_F(CliEndToEnd, AProofUnderAnotherModelsKeyIsRejected) {

@@ -51,7 +51,7 @@ std::unique_ptr<Proven> prove_model(const std::string& onnx_bytes, const std::ve
   auto p = std::make_unique<Proven>();
   onnx::Graph g = onnx::import_bytes(onnx_bytes);
   layers::IntGraph ig = quant::compile(g);
-  ig = io::read_model(io::write_model(ig));
+  ig = io::read_model(io::write_model(ig)).graph;
   auto keys = prover::setup(ig, params);
   p->keys.pk = io::read_proving_key(io::write_proving_key(keys.pk));
   p->keys.vk = io::read_verifying_key(io::write_verifying_key(keys.vk));
