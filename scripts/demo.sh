@@ -31,9 +31,9 @@ run compile "$model" -o lenet5.zkm
 step "setup: commit to the weights, write the proving and verifying keys"
 run setup lenet5.zkm --pk lenet5.pk --vk lenet5.vk
 step "prove: run the model on the input and prove the output"
-run prove lenet5.zkm --pk lenet5.pk --input "$input" --proof lenet5.proof --output out.json
-step "verify: check the proof against the verifying key, the input and the output"
-run verify --vk lenet5.vk --proof lenet5.proof --input "$input" --output out.json
+run prove lenet5.zkm --pk lenet5.pk --input "$input" --proof lenet5.proof --output out.json --input-commitment in.commit
+step "verify: check the proof against the verifying key, the input (private: through its commitment) and the output"
+run verify --vk lenet5.vk --proof lenet5.proof --input "$input" --input-commitment in.commit --output out.json
 
 step "done: files in $out"
 ls -l "$out"
