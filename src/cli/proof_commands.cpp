@@ -32,6 +32,7 @@ namespace {
 struct CompileOptions {
   std::string model, output, calibration, preset = "accuracy";
   std::string input_visibility = "private", weights_visibility = "private", output_visibility = "public";
+  bool json = false;
 };
 
 const char* word(zkinfer::Visibility v) { return v == zkinfer::Visibility::Private ? "private" : "public"; }
@@ -78,10 +79,19 @@ void compile(const CompileOptions& o) {
   timer.mark("write");
   say("compiled %s -> %s: %zu integer layers, preset %s, %s (%.2f s)\n", o.model.c_str(), o.output.c_str(),
       ig.nodes.size(), config.preset.c_str(), visibility.describe().c_str(), timer.total());
+  if (o.json)
+    emit_json({{"model", o.output},
+               {"source", o.model},
+               {"layers", ig.nodes.size()},
+               {"preset", config.preset},
+               {"visibility",
+                {{"input", o.input_visibility}, {"weights", o.weights_visibility}, {"output", o.output_visibility}}},
+               {"seconds", timer.total()}});
 }
 
 struct SetupOptions {
   std::string model, pk, vk;
+  bool json = false;
 };
 
 void setup(const SetupOptions& o) {
@@ -96,6 +106,13 @@ void setup(const SetupOptions& o) {
   const bool public_weights = zkinfer::visibility(keys.vk).weights == zkinfer::Visibility::Public;
   say("setup: wrote %s and %s (%zu bytes), %s (%.2f s)\n", o.pk.c_str(), o.vk.c_str(), keys.vk.size(),
       public_weights ? "public weights in the verifying key" : "weights committed (hiding)", timer.total());
+  if (o.json)
+    emit_json({{"pk", o.pk},
+               {"vk", o.vk},
+               {"pk_bytes", keys.pk.size()},
+               {"vk_bytes", keys.vk.size()},
+               {"visibility", visibility_json(zkinfer::visibility(keys.vk))},
+               {"seconds", timer.total()}});
 }
 
 struct ProveOptions {
@@ -445,7 +462,11 @@ void add_proof_commands(CLI::App& app) {
         "Example: zkinfer compile lenet5.onnx -o lenet5.zkm --calibration samples.json\n"
         "         zkinfer compile lenet5.onnx -o lenet5.zkm --input public --weights private --output public\n"
         "Private values are committed, never sent, but proofs are not yet zero-knowledge (docs/security.md).");
-    cmd->callback([o] { compile(*o); });
+    cmd->add_flag("--json", o->json, "print the result as JSON on stdout");
+    cmd->callback([o] {
+      output_flags().json = o->json;
+      compile(*o);
+    });
   }
   {
     auto o = std::make_shared<SetupOptions>();
@@ -453,8 +474,12 @@ void add_proof_commands(CLI::App& app) {
     cmd->add_option("model", o->model, "compiled model (.zkm)")->required();
     cmd->add_option("--pk", o->pk, "proving key to write")->required();
     cmd->add_option("--vk", o->vk, "verifying key to write")->required();
+    cmd->add_flag("--json", o->json, "print the result as JSON on stdout");
     cmd->footer("Example: zkinfer setup lenet5.zkm --pk lenet5.pk --vk lenet5.vk");
-    cmd->callback([o] { setup(*o); });
+    cmd->callback([o] {
+      output_flags().json = o->json;
+      setup(*o);
+    });
   }
   {
     auto o = std::make_shared<ProveOptions>();

@@ -317,3 +317,25 @@ TEST_F(CliOutput, on_a_terminal_quiet_and_json_show_no_status_line) {
 }
 
 }  // namespace
+
+namespace {
+
+// compile and setup write files; their --json says which, and what went into them.
+TEST_F(CliOutput, compile_and_setup_print_their_results_as_json) {
+  Result r = run("compile " + path("mlp.onnx") + " -o " + path("j.zkm") + " --input public --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["model"], path("j.zkm"));
+  EXPECT_GT(j["layers"].get<size_t>(), 0u);
+  EXPECT_EQ(j["visibility"]["input"], "public");
+  EXPECT_EQ(j["visibility"]["weights"], "private");
+
+  r = run("-q setup " + path("j.zkm") + " --pk " + path("j.pk") + " --vk " + path("j.vk") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);  // printed under -q too: it was asked for
+  EXPECT_EQ(j["vk"], path("j.vk"));
+  EXPECT_EQ(j["vk_bytes"].get<size_t>(), fs::file_size(path("j.vk")));
+  EXPECT_EQ(j["pk_bytes"].get<size_t>(), fs::file_size(path("j.pk")));
+}
+
+}  // namespace
