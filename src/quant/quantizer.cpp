@@ -45,23 +45,36 @@ QuantConfig QuantConfig::from_preset(const std::string& name) {
 
 namespace {
 
-// The rows of the constant tables an integer model input indexes (Gather on axis 0): its valid
-// values are [0, rows). Unsupported for any other use of an integer input.
-int64_t index_range(const Graph& graph, const onnx::ValueInfo& in) {
+// Ops that only reshape or relabel integer ids (HF GPT-2 views input_ids as [-1, T] first).
+bool passes_ids(const Node& n) {
+  static const std::set<std::string> shape_ops = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
+  if (shape_ops.count(n.op_type)) return true;
+  const int64_t to = n.get_int("to", 0);  // Cast to int32 / int64 keeps the ids
+  return n.op_type == "Cast" && (to == 6 || to == 7);
+}
+
+// The rows of the constant tables that the ids in `value` (an integer model input, or a reshape
+// of one) index (Gather on axis 0): valid ids are [0, rows). Unsupported for any other use.
+int64_t index_range(const Graph& graph, const std::string& value, const std::string& input, onnx::DType dtype) {
   int64_t rows = std::numeric_limits<int64_t>::max();
-  for (int k : graph.consumers(in.name)) {
+  for (int k : graph.consumers(value)) {
     const Node& n = graph.nodes[k];
-    const Tensor* table = n.op_type == "Gather" && n.inputs.size() == 2 && n.inputs[1] == in.name ? graph.constant(n.inputs[0]) : nullptr;
+    if (passes_ids(n) && n.inputs[0] == value) {
+      rows = std::min(rows, index_range(graph, n.outputs[0], input, dtype));
+      continue;
+    }
+    const Tensor* table = n.op_type == "Gather" && n.inputs.size() == 2 && n.inputs[1] == value ? graph.constant(n.inputs[0]) : nullptr;
     if (!table || table->rank() != 2 || n.get_int("axis", 0) != 0)
-      throw Unsupported("model input '" + in.name + "' has integer type " + onnx::dtype_name(in.dtype) + " and is used by " +
+      throw Unsupported("model input '" + input + "' has integer type " + onnx::dtype_name(dtype) + " and is used by " +
                         n.op_type + " node '" + n.name +
                         "'; integer inputs are supported only as Gather indices into a constant rank-2 table (axis 0)");
     rows = std::min(rows, table->shape[0]);
   }
   if (rows == std::numeric_limits<int64_t>::max())
-    throw Unsupported("model input '" + in.name + "' has integer type and no consumer");
+    throw Unsupported("model input '" + input + "' has integer type and no Gather reads it");
   return rows;
 }
+int64_t index_range(const Graph& graph, const onnx::ValueInfo& in) { return index_range(graph, in.name, in.name, in.dtype); }
 
 }  // namespace
 
@@ -142,7 +155,7 @@ class Builder {
     std::vector<size_t> nodes;
   };
   std::map<size_t, Chain> chain_at_;
-  std::set<std::string> index_inputs_;  // integer model inputs (token ids)
+  std::set<std::string> index_inputs_;  // integer model inputs (token ids) and reshapes of them
   const Node* cur_ = nullptr;
 
   [[noreturn]] void unsupported(const std::string& why) const {
@@ -764,6 +777,14 @@ void Builder::node(size_t index) {
     for (size_t k = 1; k < xs.size(); ++k) r = emit(op == "Max" ? "max" : "min", {r.id, xs[k].id}, {}, r.scale, out0());
     return set(out0(), r);
   }
+  if (has_in(0) && index_inputs_.count(in(0)) && passes_ids(n)) {  // ids stay ids: a reshape, or nothing at all
+    index_inputs_.insert(out0());
+    Ref x = raw(in(0));
+    if (op == "Identity" || op == "Cast") return set(out0(), x);
+    Ref r = emit("reshape", {x.id}, {{"shape", out_shape(out0())}}, 0, out0());
+    r.pow2 = false;
+    return set(out0(), r);
+  }
   if (op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze") {
     Ref x = get(in(0));
     Ref r = emit("reshape", {x.id}, {{"shape", out_shape(out0())}}, x.scale, out0());
@@ -1102,7 +1123,8 @@ void Builder::embedding() {
   const Node& n = *cur_;
   const Tensor& table = cval(in(0));
   if (!index_inputs_.count(in(1)))
-    unsupported("run-time Gather indices must be an integer model input (token ids); '" + in(1) + "' is computed");
+    unsupported("run-time Gather indices must be an integer model input (token ids) or a reshape of one; '" + in(1) +
+                "' is computed");
   if (table.rank() != 2 || n.get_int("axis", 0) != 0) unsupported("embedding lookups need a rank-2 table and axis 0");
   double mx = 0;
   for (int64_t k = 0; k < table.size(); ++k) mx = std::max(mx, std::abs(table.at(k)));

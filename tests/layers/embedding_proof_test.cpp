@@ -131,6 +131,39 @@ TEST(EmbeddingProof, AnOutOfRangeIndexCannotBeProven) {
   }
 }
 
+TEST(EmbeddingProof, PaddedColumnsOfTheOneHotNeverCount) {
+  // Real columns of index 2's row all zero (the lookup only sees real entries) and the one moved
+  // into a padded column (v = 12 of 16), whose table row is zero, with a zero output row.
+  auto t = embedding_graph({10, 6}, {1, 5}, 15);
+  auto plan = circuit::make_plan(t.graph);
+  const int h = testing::aux_named(plan, 0, "onehot");
+  auto r = testing::run_layer_proofs(
+      t.graph, t.inputs,
+      [&](circuit::Plan&, circuit::Witness& w) {
+        for (int64_t j = 0; j < 10; ++j) w.values[h].data[2 * 10 + j] = 0;
+        for (int64_t d = 0; d < 6; ++d) w.values[t.graph.outputs[0]].data[2 * 6 + d] = 0;
+      },
+      [&](const circuit::Plan&, const circuit::Witness& w) {
+        testing::CommittedTables c;
+        c[h] = mle_table(w.values[h]);
+        c[h][2 * 16 + 12] = Fp::one();
+        return c;
+      });
+  EXPECT_FALSE(r.accepted);
+}
+
+TEST(EmbeddingProof, IdsReshapedFirst) {
+  // [6] ids viewed as [2, 3] before the lookup (HF GPT-2's input_ids.view(-1, T)).
+  testing::TestGraph t;
+  const int e = t.graph.add_constant("table", testing::random_tensor({7, 5}, 100, 16), 0, 1.0);
+  const int ids = t.graph.add_input("ids", {6}, 0, 1.0, kIndexInputBound);
+  t.inputs.push_back(IntTensor({6}, {0, 6, 3, 3, 1, 5}));
+  const int v = testing::add_op(t.graph, "reshape", {ids}, {{"shape", {2, 3}}});
+  t.graph.outputs = {testing::add_op(t.graph, "embedding", {e, v}, {})};
+  expect_accepts(t, "reshaped ids");
+  expect_rejects_single_changes(t, "reshaped ids", 6);
+}
+
 TEST(EmbeddingProof, InsideAChain) {
   // embedding -> add of a position table, as GPT's input stage.
   testing::TestGraph t = embedding_graph({9, 5}, {1, 3}, 13);

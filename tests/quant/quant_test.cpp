@@ -331,10 +331,13 @@ TEST(QuantTransformer, gpt_with_token_ids_matches_float) {
     EXPECT_TRUE(layers::is_index_input(ig.tensors[ig.inputs[0]]));
     EXPECT_EQ(count_op(ig, "embedding"), 1u);
     EXPECT_EQ(count_op(ig, "lookup"), 1u) << "the decomposed GELU is not one lookup";
-    for (int k = 0; k < 3; ++k) {
+    double worst = 0;
+    for (int k = 0; k < 4; ++k) {
       auto r = quant::run_and_compare(g, ig, random_ids(g, spec.vocab, 50 + k));
-      EXPECT_LT(r.outputs[0].max_rel_error, 0.05) << "mask " << static_cast<int>(mask) << " sample " << k;
+      worst = std::max(worst, r.outputs[0].max_rel_error);
     }
+    std::printf("[measure] gpt (%s mask): worst max_rel %.5f\n", mask == modelgen::Mask::kAdditive ? "additive" : "where", worst);
+    EXPECT_LT(worst, 0.05);
     // Token ids given as floats (the library API's form) quantize to the same integers.
     auto ids = random_ids(g, spec.vocab, 60);
     auto as_float = onnx::Tensor::floats(ids[0].shape);
@@ -389,6 +392,28 @@ TEST(QuantTransformer, json_integer_inputs_are_parsed_exactly) {
     EXPECT_EQ(error(text).find('\n'), std::string::npos);  // one line
   g.inputs[0].dtype = onnx::DType::Int32;
   EXPECT_NE(error(R"({"input_data": [[1, 2, 2147483648]]})").find("outside the int32 range"), std::string::npos);
+}
+
+TEST(QuantTransformer, ids_reshaped_before_the_embedding_prove_as_ids) {
+  // HF GPT-2 views input_ids as [-1, T] (Reshape) before the token embedding.
+  onnx::Graph g;
+  g.opset = 17;
+  g.inputs.push_back({"ids", onnx::DType::Int64, {6}});
+  g.values["ids"] = g.inputs[0];
+  g.constants["shape"] = onnx::Tensor::ints({2}, {2, 3});
+  auto table = onnx::Tensor::floats({11, 4});
+  for (int64_t k = 0; k < table.size(); ++k) table.f[k] = 0.1f * static_cast<float>(k % 7) - 0.3f;
+  g.constants["wte"] = table;
+  g.nodes.push_back(make_node("Reshape", {"ids", "shape"}, {"ids2"}));
+  g.nodes.push_back(make_node("Gather", {"wte", "ids2"}, {"y"}));
+  g.values["ids2"] = {"ids2", onnx::DType::Int64, {2, 3}};
+  g.values["y"] = {"y", onnx::DType::Float32, {2, 3, 4}};
+  g.outputs.push_back(g.values["y"]);
+  auto ig = quant::compile(g);
+  EXPECT_EQ(count_op(ig, "reshape"), 1u);
+  EXPECT_EQ(count_op(ig, "embedding"), 1u);
+  auto r = quant::run_and_compare(g, ig, random_ids(g, 11, 3));
+  EXPECT_LT(r.outputs[0].max_abs_error, 1e-3);
 }
 
 TEST(QuantTransformer, integer_input_used_as_an_activation_is_refused) {
