@@ -85,7 +85,10 @@ struct SourceInfo {
 int64_t src_of(const IndexFactor& f, int64_t i) { return f.identity ? i : f.src[static_cast<size_t>(i)]; }
 
 // Exact: M_F(j) = eq(r_F, j) on every real input entry j iff each real input entry has exactly
-// one preimage and that preimage sits at the same padded index (with as many variables).
+// one preimage and that preimage sits at the same padded index (with as many variables). And every
+// real output entry must have a source: an output cell the map fills (a trailing pad or concat
+// block that stays inside the input's padded size) would otherwise read the input's padding at
+// its index -- which the prover controls.
 bool is_pass(const FactorInfo& fi) {
   if (fi.out_bits != fi.in_bits) return false;
   if (fi.f->identity) return same_padded_layout(fi.out_shape, fi.in_shape);
@@ -97,7 +100,7 @@ bool is_pass(const FactorInfo& fi) {
     if (po[i] != pi[static_cast<size_t>(j)]) return false;
     ++hits;
   }
-  return hits == numel(fi.in_shape);
+  return hits == numel(fi.in_shape) && hits == numel(fi.out_shape);
 }
 
 void check_group(const std::vector<int>& dims, size_t rank, std::vector<int>& owner, int id, bool may_be_empty) {

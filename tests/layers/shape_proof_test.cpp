@@ -199,7 +199,9 @@ TEST(ShapeProof, PassThroughDetection) {
   EXPECT_EQ(vars(prefix), 3u);
   IndexMap endpad = reshape({5}, {7});
   endpad.sources[0].factors.push_back({{0}, {0}, false, {0, 1, 2, 3, 4, -1, -1}});
-  EXPECT_EQ(vars(endpad), 0u);
+  // Not a pass-through: output cells 5 and 6 are filled, and reading the input at those padded
+  // indices would read the prover's padding.
+  EXPECT_EQ(vars(endpad), 3u);
 }
 
 // Sumcheck rounds in the node's proof (-1: no sumcheck at all, a pure pass-through).
@@ -221,8 +223,8 @@ TEST(ShapeProof, OperatorsTakeTheFastPaths) {
   EXPECT_EQ(sumcheck_rounds(one_node("reshape", {{3, 5}}, {{"shape", {3, 1, 5}}})), -1);
   EXPECT_EQ(sumcheck_rounds(one_node("reshape", {{2, 3, 5}}, {{"shape", {6, 5}}})), 3);  // the 5s pass
   EXPECT_EQ(sumcheck_rounds(one_node("reshape", {{6, 5}}, {{"shape", {30}}})), 6);
-  EXPECT_EQ(sumcheck_rounds(one_node("pad", {{3, 5}}, {{"pads", {0, 0, 1, 0}}, {"value", {0}}})), -1);
-  EXPECT_EQ(sumcheck_rounds(one_node("pad", {{3, 5}}, {{"pads", {0, 0, 1, 0}}, {"value", {2}}})), -1);
+  EXPECT_EQ(sumcheck_rounds(one_node("pad", {{3, 5}}, {{"pads", {0, 0, 1, 0}}, {"value", {0}}})), 2);  // the filled row must not read padding
+  EXPECT_EQ(sumcheck_rounds(one_node("pad", {{3, 5}}, {{"pads", {0, 0, 1, 0}}, {"value", {2}}})), 2);  // the filled row must not read padding
   EXPECT_EQ(sumcheck_rounds(one_node("pad", {{3, 5}}, {{"pads", {1, 0, 0, 0}}, {"value", {0}}})), 2);
   EXPECT_EQ(sumcheck_rounds(one_node("slice", {{3, 6, 5}}, {{"starts", {0, 1, 0}}, {"steps", {1, 2, 1}}, {"counts", {3, 3, 5}}})), 3);
   EXPECT_EQ(sumcheck_rounds(one_node("concat", {{3, 2}, {3, 5}, {3, 1}}, {{"axis", {1}}})), 3);
