@@ -3,10 +3,26 @@
 #include <map>
 
 #include "layers/layer.hpp"
+#include "layers/range_check.hpp"
 
 namespace zk::circuit {
 
 namespace {
+
+// Declares a lookup of `columns` into `table`, sharing the plan's table of the same key.
+void declare_lookup(Plan& plan, const layers::LookupTable& table, std::vector<int> columns, const std::string& where) {
+  size_t index = 0;
+  for (; index < plan.tables.size(); ++index) {
+    if (plan.tables[index].key == table.key) {
+      if (plan.tables[index].inputs != table.inputs || plan.tables[index].outputs != table.outputs) {
+        throw Error(where + ": two different lookup tables share the key '" + table.key + "'");
+      }
+      break;
+    }
+  }
+  if (index == plan.tables.size()) plan.tables.push_back(table);
+  plan.lookups.push_back({index, std::move(columns)});
+}
 
 class Builder : public layers::PlanBuilder {
  public:
@@ -32,17 +48,7 @@ class Builder : public layers::PlanBuilder {
         throw Error(plan_.graph.nodes[node_].where() + ": lookup columns of different shapes");
       }
     }
-    size_t index = 0;
-    for (; index < plan_.tables.size(); ++index) {
-      if (plan_.tables[index].key == table.key) {
-        if (plan_.tables[index].inputs != table.inputs || plan_.tables[index].outputs != table.outputs) {
-          throw Error("two different lookup tables share the key '" + table.key + "'");
-        }
-        break;
-      }
-    }
-    if (index == plan_.tables.size()) plan_.tables.push_back(table);
-    plan_.lookups.push_back({index, std::move(columns)});
+    declare_lookup(plan_, table, std::move(columns), plan_.graph.nodes[node_].where());
   }
 
   const layers::IntGraph& graph() const override { return plan_.graph; }
@@ -52,15 +58,36 @@ class Builder : public layers::PlanBuilder {
   size_t node_;
 };
 
-}  // namespace
-
-namespace {
 std::vector<int> tensors_with_role(const std::vector<Role>& roles, Role role) {
   std::vector<int> out;
   for (size_t t = 0; t < roles.size(); ++t)
     if (roles[t] == role) out.push_back(static_cast<int>(t));
   return out;
 }
+
+// Declares a private input's range limbs: aux tensors of no node, named after the input.
+class InputRangeBuilder : public layers::PlanBuilder {
+ public:
+  InputRangeBuilder(Plan& plan, InputRange& range) : plan_(plan), range_(range) {}
+
+  int add_aux(const std::string& name, layers::Shape shape) override {
+    const int id = static_cast<int>(plan_.shapes.size());
+    plan_.shapes.push_back(std::move(shape));
+    plan_.names.push_back(plan_.names[range_.tensor] + "/" + name);
+    plan_.roles.push_back(Role::Witness);
+    range_.aux.push_back(id);
+    return id;
+  }
+  void add_lookup(const layers::LookupTable& table, std::vector<int> columns) override {
+    declare_lookup(plan_, table, std::move(columns), "input '" + plan_.names[range_.tensor] + "'");
+  }
+  const layers::IntGraph& graph() const override { return plan_.graph; }
+
+ private:
+  Plan& plan_;
+  InputRange& range_;
+};
+
 }  // namespace
 
 std::vector<int> Plan::witness_tensors() const { return tensors_with_role(roles, Role::Witness); }
@@ -102,6 +129,20 @@ Plan make_plan(layers::IntGraph graph, const Visibility& visibility) {
       def->proof->plan(node, builder);
     }
   }
+  // The layers take their inputs' bounds for granted (no value may wrap around p). A public input
+  // is checked by the verifier, who sees it; a private one is only committed, so its bound is
+  // proven. Token ids need nothing here: the embedding layer, their only use, proves each id is a
+  // row of its table.
+  for (int t : plan.input_tensors()) {
+    if (layers::is_index_input(g.tensors[t])) continue;
+    InputRange range;
+    range.tensor = t;
+    range.bounded = layers::bounded_layout(-g.tensors[t].bound, g.tensors[t].bound, /*two_sided=*/true);
+    InputRangeBuilder builder(plan, range);
+    const layers::Shape shape = plan.shapes[t];  // a copy: declaring limbs grows plan.shapes
+    layers::plan_bounded(builder, "range", t, shape, range.bounded);
+    plan.input_ranges.push_back(std::move(range));
+  }
   return plan;
 }
 
@@ -126,6 +167,13 @@ Witness make_witness(const Plan& plan, const std::vector<layers::IntTensor>& inp
       }
       w.values[aux_ids[i]] = std::move(aux[i]);
     }
+  }
+  for (const auto& range : plan.input_ranges) {
+    std::vector<layers::IntTensor> aux;
+    for (int t : range.aux) aux.emplace_back(plan.shapes[t]);
+    size_t cursor = 0;
+    layers::fill_bounded(range.bounded, w.values[range.tensor], aux, cursor);
+    for (size_t i = 0; i < range.aux.size(); ++i) w.values[range.aux[i]] = std::move(aux[i]);
   }
   return w;
 }

@@ -13,6 +13,7 @@
 #include "circuit/visibility.hpp"
 #include "layers/int_graph.hpp"
 #include "layers/proof.hpp"
+#include "layers/range_check.hpp"
 
 namespace zk::circuit {
 
@@ -21,6 +22,14 @@ enum class Role : uint8_t { Witness, Weight, Public, Input };
 struct LookupDecl {
   size_t table = 0;          // index into Plan::tables
   std::vector<int> columns;  // 1 (range) or 2 (input, output) tensor ids of equal shape
+};
+
+// A private input's static bound, proven because the verifier never sees the values: a lookup for
+// a narrow bound, range limbs (aux tensors, tied to the input at a random point) for a wide one.
+struct InputRange {
+  int tensor = -1;
+  layers::Bounded bounded;
+  std::vector<int> aux;  // the limb tensors, in fill/take order
 };
 
 struct Plan {
@@ -33,6 +42,7 @@ struct Plan {
   std::vector<std::vector<int>> node_aux;  // per node, its aux tensor ids in declaration order
   std::vector<layers::LookupTable> tables;
   std::vector<LookupDecl> lookups;
+  std::vector<InputRange> input_ranges;  // one per private input, except token ids (embedding checks those)
 
   size_t num_tensors() const { return shapes.size(); }
   bool is_aux(int tensor) const { return tensor >= static_cast<int>(graph.tensors.size()); }

@@ -1,6 +1,7 @@
 #include "circuit/session.hpp"
 
 #include "layers/layer.hpp"
+#include "layers/proof_util.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::circuit {
@@ -78,6 +79,21 @@ layers::NodeProof ProverSession::prove_node(size_t n, std::vector<layers::Tensor
   return proof;
 }
 
+layers::NodeProof ProverSession::prove_input_range(const InputRange& range, std::vector<layers::TensorClaim>& claims) {
+  layers::NodeProof proof;
+  out_ = &proof;
+  claims_ = &claims;
+  aux_ = range.aux;
+  auto point = challenges(layers::mle_layout(plan_.shapes[range.tensor]).num_vars);
+  const Fp2 v = evaluate_mle(std::span<const Fp>(mle(range.tensor)), point);
+  send(v);
+  layers::open_bounded(*this, range.bounded, point);
+  claims.push_back({range.tensor, std::move(point), v});
+  out_ = nullptr;
+  claims_ = nullptr;
+  return proof;
+}
+
 VerifierSession::VerifierSession(const Plan& plan, Transcript& transcript) : plan_(plan), transcript_(transcript) {}
 
 Fp2 VerifierSession::receive() {
@@ -123,6 +139,32 @@ void VerifierSession::verify_node(size_t n, const layers::NodeProof& proof,
     }
   } catch (const VerifyError& e) {
     throw VerifyError(node.where() + ": " + e.what());
+  }
+  in_ = nullptr;
+  claims_ = nullptr;
+}
+
+}  // namespace zk::circuit
+
+namespace zk::circuit {
+
+void VerifierSession::verify_input_range(const InputRange& range, const layers::NodeProof& proof,
+                                         std::vector<layers::TensorClaim>& claims) {
+  in_ = &proof;
+  next_value_ = next_sumcheck_ = 0;
+  aux_ = range.aux;
+  claims_ = &claims;
+  const auto& shape = plan_.shapes[range.tensor];
+  try {
+    auto point = challenges(layers::mle_layout(shape).num_vars);
+    const Fp2 v = receive();
+    layers::check_bounded(*this, range.bounded, point, v, layers::real_selector(shape, point));
+    if (next_value_ != proof.values.size() || next_sumcheck_ != proof.sumchecks.size()) {
+      throw VerifyError("the proof has unread values");
+    }
+    claims.push_back({range.tensor, std::move(point), v});
+  } catch (const VerifyError& e) {
+    throw VerifyError("range check of the private input '" + plan_.names[range.tensor] + "': " + e.what());
   }
   in_ = nullptr;
   claims_ = nullptr;

@@ -19,6 +19,9 @@ class ProverSession : public layers::ProverContext {
   ProverSession(const Plan& plan, const Witness& witness, Transcript& transcript);
 
   layers::NodeProof prove_node(size_t node, std::vector<layers::TensorClaim>& claims);
+  // A private input's range check (plan.input_ranges): the input's and its limbs' evaluations at
+  // one random point, as a node proof of its own.
+  layers::NodeProof prove_input_range(const InputRange& range, std::vector<layers::TensorClaim>& claims);
 
   const layers::IntGraph& graph() const override { return plan_.graph; }
   const layers::Shape& shape(int tensor) const override { return plan_.shapes.at(tensor); }
@@ -52,6 +55,8 @@ class VerifierSession : public layers::VerifierContext {
   // Throws VerifyError (naming the node) if the layer rejects or the node's proof has values or
   // sumchecks left over.
   void verify_node(size_t node, const layers::NodeProof& proof, std::vector<layers::TensorClaim>& claims);
+  void verify_input_range(const InputRange& range, const layers::NodeProof& proof,
+                          std::vector<layers::TensorClaim>& claims);
 
   const layers::IntGraph& graph() const override { return plan_.graph; }
   const layers::Shape& shape(int tensor) const override { return plan_.shapes.at(tensor); }

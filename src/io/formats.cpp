@@ -335,12 +335,14 @@ std::vector<uint8_t> write_proof(const Proof& p) {
   write_digest(w, p.witness_root);
   w.count(p.lookups.size());
   for (const auto& l : p.lookups) write_blob(w, l.to_bytes());
-  w.count(p.nodes.size());
-  for (const auto& n : p.nodes) {
-    w.count(n.values.size());
-    for (Fp2 v : n.values) w.fp2(v);
-    w.count(n.sumchecks.size());
-    for (const auto& s : n.sumchecks) write_blob(w, s.to_bytes());
+  for (const auto* group : {&p.nodes, &p.input_ranges}) {
+    w.count(group->size());
+    for (const auto& n : *group) {
+      w.count(n.values.size());
+      for (Fp2 v : n.values) w.fp2(v);
+      w.count(n.sumchecks.size());
+      for (const auto& s : n.sumchecks) write_blob(w, s.to_bytes());
+    }
   }
   write_blob(w, pcs::serialize(p.witness_opening));
   write_blob(w, pcs::serialize(p.weights_opening));
@@ -361,12 +363,14 @@ Proof read_proof(std::span<const uint8_t> bytes) {
   p.witness_root = read_digest(r);
   p.lookups.resize(r.count(8));
   for (auto& l : p.lookups) l = lookup::LookupProof::from_bytes(read_blob(r));
-  p.nodes.resize(r.count(8));
-  for (auto& n : p.nodes) {
-    n.values.resize(r.count(16));
-    for (auto& v : n.values) v = r.fp2();
-    n.sumchecks.resize(r.count(8));
-    for (auto& s : n.sumchecks) s = sumcheck::Proof::from_bytes(read_blob(r));
+  for (auto* group : {&p.nodes, &p.input_ranges}) {
+    group->resize(r.count(8));
+    for (auto& n : *group) {
+      n.values.resize(r.count(16));
+      for (auto& v : n.values) v = r.fp2();
+      n.sumchecks.resize(r.count(8));
+      for (auto& s : n.sumchecks) s = sumcheck::Proof::from_bytes(read_blob(r));
+    }
   }
   p.witness_opening = pcs::deserialize_opening_proof(read_blob(r));
   p.weights_opening = pcs::deserialize_opening_proof(read_blob(r));

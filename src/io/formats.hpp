@@ -71,6 +71,7 @@ struct Proof {
   Digest witness_root;
   std::vector<lookup::LookupProof> lookups;  // one per plan table
   std::vector<layers::NodeProof> nodes;      // one per graph node, in graph order
+  std::vector<layers::NodeProof> input_ranges;  // one per private input's range check (plan order)
   pcs::OpeningProof witness_opening;
   pcs::OpeningProof weights_opening;
   std::optional<pcs::OpeningProof> input_opening;  // exactly when input_root is set

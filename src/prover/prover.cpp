@@ -174,6 +174,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
     progress::report("prove: layer proofs", num_nodes - n, num_nodes, plan.graph.nodes[n].name);
     proof.nodes[n] = session.prove_node(n, claims);
   }
+  for (const auto& range : plan.input_ranges) proof.input_ranges.push_back(session.prove_input_range(range, claims));
   end_phase("layers");
 
   // Route every claim; public tensors need nothing from the prover.

@@ -39,6 +39,26 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
                        plan);
   check_public_tensors("outputs", vk.visibility.output_private ? std::vector<int>{} : plan.graph.outputs,
                        proof.outputs, plan);
+  // Public inputs within their static bounds: the integer executor refuses any other, and every
+  // layer's no-wrap-around argument starts from them (private inputs: a lookup in the plan).
+  for (size_t i = 0; i < proof.inputs.size(); ++i) {
+    const auto& info = plan.graph.tensors[plan.graph.inputs[i]];
+    for (int64_t v : proof.inputs[i].data) {
+      if (v > info.bound || v < -info.bound) {
+        throw VerifyError("the proof's input '" + info.name + "' holds " + std::to_string(v) + ", outside its bound " +
+                          std::to_string(info.bound));
+      }
+    }
+  }
+  // A tensor that is both an input and an output has one value: its two public copies must agree.
+  for (size_t i = 0; i < proof.inputs.size(); ++i) {
+    for (size_t o = 0; o < proof.outputs.size(); ++o) {
+      if (plan.graph.inputs[i] == plan.graph.outputs[o] && proof.inputs[i].data != proof.outputs[o].data) {
+        throw VerifyError("'" + plan.names[plan.graph.inputs[i]] + "' is both an input and an output, and the proof "
+                          "gives it two different values");
+      }
+    }
+  }
   const bool input_committed = !plan.input_tensors().empty();
   if (proof.input_root.has_value() != input_committed || proof.input_opening.has_value() != input_committed) {
     throw VerifyError(input_committed ? "the proof lacks the commitment to its private input"
@@ -46,6 +66,7 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   }
   if (proof.lookups.size() != plan.tables.size()) throw VerifyError("wrong number of lookup arguments");
   if (proof.nodes.size() != plan.graph.nodes.size()) throw VerifyError("wrong number of layer proofs");
+  if (proof.input_ranges.size() != plan.input_ranges.size()) throw VerifyError("wrong number of input range checks");
 
   // Public tensors by id, for the claims the verifier evaluates itself: inputs and outputs from
   // the proof, weights from the verifying key.
@@ -81,6 +102,9 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
 
   circuit::VerifierSession session(plan, transcript);
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) session.verify_node(n, proof.nodes[n], claims);
+  for (size_t k = 0; k < plan.input_ranges.size(); ++k) {
+    session.verify_input_range(plan.input_ranges[k], proof.input_ranges[k], claims);
+  }
 
   std::vector<pcs::Claim> weight_claims, input_claims;
   for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims)) {

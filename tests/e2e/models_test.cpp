@@ -47,12 +47,14 @@ struct Proven {
 
 // Everything through the file formats, so that what is verified is what a user would hold.
 std::unique_ptr<Proven> prove_model(const std::string& onnx_bytes, const std::vector<onnx::Tensor>& float_inputs,
-                                    const pcs::PcsParams& params = prover::default_pcs_params()) {
+                                    const pcs::PcsParams& params = prover::default_pcs_params(),
+                                    const circuit::Visibility& visibility = {}) {
   auto p = std::make_unique<Proven>();
   onnx::Graph g = onnx::import_bytes(onnx_bytes);
   layers::IntGraph ig = quant::compile(g);
-  ig = io::read_model(io::write_model(ig)).graph;
-  auto keys = prover::setup(ig, params);
+  const io::Model model = io::read_model(io::write_model(ig, visibility));
+  ig = model.graph;
+  auto keys = prover::setup(ig, params, model.visibility);
   p->keys.pk = io::read_proving_key(io::write_proving_key(keys.pk));
   p->keys.vk = io::read_verifying_key(io::write_verifying_key(keys.vk));
   p->inputs = quant::quantize_inputs(ig, float_inputs);
@@ -184,6 +186,28 @@ TEST(GeneratedModelKeys, SameArchitectureOtherWeightsRejects) {
   std::string why;
   EXPECT_FALSE(accepts(other.vk, p.proof_bytes, &why));
   EXPECT_FALSE(why.empty());
+}
+
+TEST(GeneratedModelVisibility, EveryCombinationProvesAndVerifiesOnTheMlp) {
+  auto m = modelgen::generate(mlp_spec());
+  const std::string onnx_bytes = modelgen::serialize(m.proto);
+  const auto input = image_input(m, 98);
+  for (int bits = 0; bits < 8; ++bits) {
+    const circuit::Visibility vis{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0};
+    SCOPED_TRACE(vis.describe());
+    auto p = prove_model(onnx_bytes, input, prover::default_pcs_params(), vis);
+    std::string why;
+    EXPECT_TRUE(accepts(p->keys.vk, p->proof_bytes, &why)) << why;
+    EXPECT_EQ(p->proven_outputs.at(0).data, p->executor_outputs.at(0).data);
+    const auto proof = io::read_proof(p->proof_bytes);
+    EXPECT_EQ(proof.inputs.empty(), vis.input_private);
+    EXPECT_EQ(proof.outputs.empty(), vis.output_private);
+    EXPECT_EQ(proof.input_root.has_value(), vis.input_private);
+    // A flipped byte in the middle is still caught in every mode.
+    auto bad = p->proof_bytes;
+    bad[bad.size() / 2] ^= 0x10;
+    EXPECT_FALSE(accepts(p->keys.vk, bad));
+  }
 }
 
 // ---- The ONNX backend test suite ------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <random>
 
+#include "circuit/plan.hpp"
 #include "io/formats.hpp"
 #include "prover/prover.hpp"
 #include "verifier/verifier.hpp"
@@ -166,24 +167,25 @@ std::vector<circuit::Visibility> every_visibility() {
   return all;
 }
 
-// Distinct values far from anything structural (counts, shapes) in a proof, so that finding one
-// of them among the proof's 8-byte words can only mean the value was written there.
+// Distinct negative values (as field elements, words just below p: nothing structural in a proof,
+// no count or length, looks like that), so that finding one among the proof's 8-byte words can
+// only mean the value was written there.
 IntTensor distinctive_input() {
   IntTensor x({3, 5});
-  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = 700001 + 7919 * static_cast<int64_t>(i);
+  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = -(20011 + 797 * static_cast<int64_t>(i));
   return x;
 }
 
+// How many of t's values appear among the proof's bytes, as a field element or as an int64.
 size_t words_found(const std::vector<uint8_t>& bytes, const IntTensor& t) {
   size_t found = 0;
   for (int64_t v : t.data) {
-    const uint64_t word = Fp::from_signed(v).value();
-    for (size_t pos = 0; pos + 8 <= bytes.size(); ++pos) {
-      if (std::memcmp(bytes.data() + pos, &word, 8) == 0) {
-        ++found;
-        break;
-      }
+    const uint64_t words[2] = {Fp::from_signed(v).value(), static_cast<uint64_t>(v)};
+    bool seen = false;
+    for (size_t pos = 0; pos + 8 <= bytes.size() && !seen; ++pos) {
+      for (uint64_t word : words) seen |= std::memcmp(bytes.data() + pos, &word, 8) == 0;
     }
+    found += seen;
   }
   return found;
 }
@@ -222,7 +224,7 @@ TEST(Visibility, EveryCombinationProvesAndVerifiesThroughTheFileFormats) {
 
 TEST(Visibility, APrivateInputsValuesAreNotInTheProof) {
   const IntTensor x = distinctive_input();
-  auto private_keys = prover::setup(small_graph(7, 1 << 20), test_params());
+  auto private_keys = prover::setup(small_graph(7, (1 << 15) - 1), test_params());
   auto result = prover::prove(private_keys.pk, {x});
   const auto bytes = io::write_proof(result.proof);
   std::string why;
@@ -230,7 +232,7 @@ TEST(Visibility, APrivateInputsValuesAreNotInTheProof) {
   EXPECT_TRUE(io::read_proof(bytes).inputs.empty());
   EXPECT_EQ(words_found(bytes, x), 0u);
   // The same scan finds them in a public-input proof, so it is able to fail.
-  auto public_keys = prover::setup(small_graph(7, 1 << 20), test_params(), kPublicInput);
+  auto public_keys = prover::setup(small_graph(7, (1 << 15) - 1), test_params(), kPublicInput);
   EXPECT_EQ(words_found(io::write_proof(prover::prove(public_keys.pk, {x}).proof), x), x.data.size());
 }
 
@@ -336,6 +338,38 @@ TEST(Visibility, PrivateWeightsKeepOneHidingCommitmentAcrossProofs) {
   EXPECT_TRUE(accepts(keys.vk, io::write_proof(prover::prove(pk, {random_tensor({3, 5}, 100, 51)}).proof)));
   pk.weights_seed[3] ^= 1;
   EXPECT_THROW(prover::prove(pk, {random_tensor({3, 5}, 100, 51)}), Error);
+}
+
+TEST(Visibility, APrivateInputsBoundIsProven) {
+  // The verifier checks a public input's bound itself; a private input's is proven: a lookup when
+  // the bound is narrow, range limbs tied to the committed input when it is wide.
+  const auto narrow = circuit::make_plan(small_graph());
+  ASSERT_EQ(narrow.input_ranges.size(), 1u);
+  EXPECT_TRUE(narrow.input_ranges[0].aux.empty());
+  ASSERT_EQ(narrow.lookups.size(), 1u);
+  EXPECT_EQ(narrow.lookups[0].columns, std::vector<int>({narrow.graph.inputs[0]}));
+  EXPECT_EQ(narrow.tables[narrow.lookups[0].table].key, "interval[-100,100]");
+  EXPECT_TRUE(circuit::make_plan(small_graph(), kPublicInput).input_ranges.empty());
+
+  auto keys = prover::setup(small_graph(7, (1 << 15) - 1), test_params());
+  ASSERT_EQ(circuit::make_plan(keys.pk.graph, keys.pk.visibility).input_ranges.at(0).aux.size(), 4u)
+      << "16-bit bound: two limbs below, two above";
+  auto result = prover::prove(keys.pk, {distinctive_input()});
+  std::string why;
+  ASSERT_TRUE(accepts(keys.vk, io::write_proof(result.proof), &why)) << why;
+  ASSERT_EQ(result.proof.input_ranges.size(), 1u);
+  for (size_t k = 0; k < result.proof.input_ranges[0].values.size(); ++k) {
+    auto proof = result.proof;
+    proof.input_ranges[0].values[k] += Fp2::one();
+    EXPECT_FALSE(accepts(keys.vk, io::write_proof(proof), &why)) << "value " << k;
+  }
+  // A public input beyond its bound is refused by the verifier (the prover's executor would not
+  // make it; a cheating prover writes it in).
+  auto open = prover::setup(small_graph(), test_params(), kPublicInput);
+  auto honest = prover::prove(open.pk, {random_tensor({3, 5}, 100, 61)});
+  honest.proof.inputs[0].data[3] = 101;
+  EXPECT_FALSE(accepts(open.vk, io::write_proof(honest.proof), &why));
+  EXPECT_NE(why.find("outside its bound"), std::string::npos) << why;
 }
 
 TEST(Visibility, FilesFromTheOlderFormatGiveAClearError) {
