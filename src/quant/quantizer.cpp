@@ -512,6 +512,7 @@ void Builder::find_fusions() {
 // function f with y_i = f(x_i)). A chain of two or more nodes whose inner values are read only
 // inside it becomes one lookup of f: x·sigmoid(x) (SiLU) and the decomposed GELUs (erf and tanh
 // forms) cost one table instead of a table per op plus multiplications and rescales, and round once.
+// An affine chain (x·0.5 + 1) stays op by op: relabels and linear layers are cheaper than a table.
 void Builder::find_chains(const std::set<std::string>& outs) {
   static const std::set<std::string> unary = {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Sqrt", "Neg", "Abs",
                                               "Softplus", "Softsign", "Reciprocal", "Sin", "Cos", "Elu", "Selu",
@@ -519,6 +520,13 @@ void Builder::find_chains(const std::set<std::string>& outs) {
   static const std::set<std::string> binary = {"Add", "Sub", "Mul", "Div", "Pow"};
   std::map<std::string, std::string> root;  // chain value -> its activation x
   std::map<std::string, size_t> producer;
+  // Nodes that would cost a table or a product of activations on their own.
+  auto nonlinear = [&](const Node& n) {
+    if (unary.count(n.op_type)) return n.op_type != "Neg";
+    if (n.op_type == "Pow") return true;
+    const bool c0 = g_.is_constant(n.inputs[0]), c1 = g_.is_constant(n.inputs[1]);
+    return (n.op_type == "Mul" && !c0 && !c1) || (n.op_type == "Div" && !c1);
+  };
   auto root_of = [&](const std::string& v) { return root.count(v) ? root[v] : v; };
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
@@ -557,7 +565,9 @@ void Builder::find_chains(const std::set<std::string>& outs) {
       if (p == producer.end() || !members.insert(p->second).second) continue;
       for (const auto& in : g_.nodes[p->second].inputs) todo.push_back(in);
     }
-    bool closed = members.size() >= 2;
+    bool closed = members.size() >= 2, worth = false;
+    for (size_t m : members) worth |= nonlinear(g_.nodes[m]);
+    closed &= worth;
     for (size_t m : members) {
       closed &= !used.count(m);
       if (m == last) continue;

@@ -477,6 +477,16 @@ TEST(QuantTransformer, chain_with_an_inner_value_read_elsewhere_is_not_fused) {
   EXPECT_LT(r.outputs[0].max_abs_error, 5e-3);
 }
 
+TEST(QuantTransformer, affine_chain_stays_linear) {
+  // x·3 + 1 needs no table: a scalar mul and an add are cheaper than a 2^16-entry lookup.
+  auto g = graph_with({make_node("Mul", {"x", "c_three"}, {"m"}), make_node("Add", {"m", "c_one"}, {"y"})}, "y", {2, 5});
+  g.constants["c_three"] = scalar(3.0f);
+  g.constants["c_one"] = scalar(1.0f);
+  auto ig = quant::compile(g);
+  EXPECT_EQ(count_op(ig, "lookup"), 0u);
+  EXPECT_EQ(count_op(ig, "mul_const"), 1u);
+}
+
 TEST(QuantTransformer, decomposed_rmsnorm_is_one_rmsnorm_layer) {
   for (bool reciprocal : {false, true}) {
     std::vector<onnx::Node> nodes = {make_node("Pow", {"x", "c_two"}, {"sq"}), make_node("ReduceMean", {"sq"}, {"ms"}),
