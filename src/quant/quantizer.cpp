@@ -1152,7 +1152,6 @@ void Builder::select() {
   if (is_const(a) == is_const(b)) unsupported("exactly one of the two branches must be a constant");
   const bool keep_a = !is_const(a);  // C selects the activation where it is 1
   Ref x = get(keep_a ? a : b);
-  x = rescale_to(x, mask_scale(x, keep_a ? a : b), out0());
   const Tensor& cond = cval(c);
   const Tensor& other = cval(keep_a ? b : a);
   const onnx::Shape os = out_shape(out0());
@@ -1165,7 +1164,7 @@ void Builder::select() {
   Tensor keep = Tensor::floats(ms), fill = Tensor::floats(ms);
   const std::vector<int64_t> cs = layers::strides_of(cond.shape), ks = layers::strides_of(other.shape);
   const std::vector<int64_t> mst = layers::strides_of(ms);
-  const double lim = std::ldexp(static_cast<double>(act_), -x.scale);
+  double lowest = 0;
   for (int64_t e = 0; e < keep.size(); ++e) {
     // Element e of the mask shape read through numpy broadcasting from each constant.
     auto offset = [&](const Tensor& t, const std::vector<int64_t>& st) {
@@ -1178,8 +1177,14 @@ void Builder::select() {
     const bool on = (cond.at(offset(cond, cs)) != 0) == keep_a;
     const double v = other.at(offset(other, ks));
     keep.f[e] = on ? 1.0f : 0.0f;
-    fill.f[e] = on ? 0.0f : static_cast<float>(std::clamp(v, -lim, lim));
+    fill.f[e] = on ? 0.0f : static_cast<float>(std::max(v, -3.0e38));
+    if (!on) lowest = std::min(lowest, v);
   }
+  // A fill below x's range is a mask: it gets the mask scale and saturates; any other fill is
+  // taken at x's scale (clamped into the range, as every activation is).
+  if (lowest < -std::ldexp(static_cast<double>(act_), -x.scale)) x = rescale_to(x, mask_scale(x, keep_a ? a : b), out0());
+  const double lim = std::ldexp(static_cast<double>(act_), -x.scale);
+  for (auto& v : fill.f) v = static_cast<float>(std::clamp(static_cast<double>(v), -lim, lim));
   Ref kc = constant_at(c + "/keep", keep, 0, "");
   Ref y = emit("mul", {x.id, kc.id}, {}, x.scale, out0(), "/select");
   Ref f = constant_at(c + "/fill", fill, x.scale, "@" + std::to_string(x.scale));

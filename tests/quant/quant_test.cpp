@@ -530,6 +530,13 @@ TEST(QuantTransformer, where_mask_keeps_the_scores_precision) {
     auto r = quant::run_and_compare(g, ig, random_inputs(g, 40 + k, -1.0f, 1.0f));
     EXPECT_LT(r.outputs[0].max_abs_error, 2e-3);
   }
+  // A fill inside x's range is no mask: the select keeps x's full precision.
+  auto keep = graph_with({make_node("Where", {"causal", "c_fill", "x"}, {"y"})}, "y", {1, 1, 5, 5});
+  keep.constants["causal"] = g.constants["causal"];
+  keep.constants["c_fill"] = scalar(0.25f);
+  auto kig = quant::compile(keep);
+  auto kr = quant::run_and_compare(keep, kig, random_inputs(keep, 44, -1.0f, 1.0f));
+  EXPECT_LT(kr.outputs[0].max_abs_error, 2e-4);
   // Only a constant condition is a select.
   auto dyn = graph_with({make_node("Where", {"x", "x", "c_neg"}, {"y"})}, "y", {2, 2});
   dyn.constants["c_neg"] = scalar(-1.0f);
