@@ -114,6 +114,30 @@ int IntGraph::add_node(IntNode node, const std::vector<std::string>& out_names, 
   return nodes.back().outputs.front();
 }
 
+namespace {
+
+// Token ids carry no proven bound of their own (only the embedding proves each one is a row of its
+// table), so a graph may read them nowhere else: as embedding indices, directly or through
+// reshapes. A key file that marks any other input so is refused here, when it is loaded.
+void check_index_uses(const IntGraph& g, int tensor, const std::string& input) {
+  for (const IntNode& node : g.nodes)
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      if (node.inputs[k] != tensor) continue;
+      if (node.op == "reshape" && k == 0) {
+        check_index_uses(g, node.outputs.at(0), input);
+      } else if (node.op != "embedding" || k != 1) {
+        throw Error(node.where() + ": reads the integer input '" + input + "', which may only index an embedding");
+      }
+    }
+}
+
+void check_index_inputs(const IntGraph& g) {
+  for (int id : g.inputs)
+    if (is_index_input(g.tensors.at(id))) check_index_uses(g, id, g.tensors[id].name);
+}
+
+}  // namespace
+
 void IntGraph::check_bounds() {
   std::vector<char> defined(tensors.size(), 0);
   for (int id : inputs) defined.at(id) = 1;
@@ -137,6 +161,7 @@ void IntGraph::check_bounds() {
   }
   for (int id : outputs)
     if (id < 0 || id >= static_cast<int>(tensors.size()) || !defined[id]) throw Error("graph output is never computed");
+  check_index_inputs(*this);
 }
 
 const IntTensor* IntGraph::constant(int id) const {

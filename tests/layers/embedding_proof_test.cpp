@@ -19,7 +19,7 @@ testing::TestGraph embedding_graph(const Shape& table, const Shape& ids, uint64_
   } else {
     te = t.graph.add_constant("table", e, 0, 1.0);
   }
-  const int ti = t.graph.add_input("ids", ids, 0, 1.0, int64_t(1) << 31);
+  const int ti = t.graph.add_input("ids", ids, 0, 1.0, kIndexInputBound);
   if (table_input) t.inputs.push_back(e);
   IntTensor idx(ids);
   std::mt19937_64 rng(seed + 7);
@@ -55,6 +55,18 @@ TEST(EmbeddingLayer, RefusesIndicesOutsideTheTable) {
       EXPECT_NE(std::string(e.what()).find("outside the table's rows [0, 10)"), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(EmbeddingLayer, IntegerInputsIndexOnlyEmbeddings) {
+  // A loaded graph may read token ids only as embedding indices (their bound is proven nowhere
+  // else): as an operand of anything else, even after a reshape, it is refused.
+  auto t = embedding_graph({10, 6}, {1, 5}, 17);
+  EXPECT_NO_THROW(t.graph.check_bounds());
+  const int ids = t.graph.inputs[0], y = t.graph.outputs[0];
+  const int v = testing::add_op(t.graph, "reshape", {ids}, {{"shape", {5, 1}}});
+  EXPECT_NO_THROW(t.graph.check_bounds());
+  testing::add_op(t.graph, "add", {v, y}, {{"shift_a", {0}}, {"shift_b", {0}}});
+  EXPECT_THROW(t.graph.check_bounds(), Error);
 }
 
 TEST(EmbeddingProof, HonestProofsVerify) {
