@@ -341,6 +341,17 @@ class Builder {
     const double range = it != ranges_.end() ? it->second : std::ldexp(static_cast<double>(bound(x)), -x.scale);
     return std::min(x.scale, floor_log2(static_cast<double>(act_) / (range + 16.0)));
   }
+  // Saturating a masked value (−1e4 becomes −act_max) is exact only for softmax, where both are
+  // e^-16 or less after the max is subtracted: masks are treated so only when softmax alone reads
+  // the result.
+  bool only_softmax_reads(const std::string& v) const {
+    for (const auto& o : g_.outputs)
+      if (o.name == v) return false;
+    const auto readers = g_.consumers(v);
+    for (int k : readers)
+      if (g_.nodes[k].op_type != "Softmax" || g_.nodes[k].inputs[0] != v) return false;
+    return !readers.empty();
+  }
   // An additive attention mask: every entry 0 or at/below the bottom of x's range (−1e4, −inf).
   // Returned with the masked entries set to that bottom, so the add keeps x's scale and saturates
   // masked scores to −act_max instead of calibrating the output scale to the mask's −1e4 (which
@@ -656,7 +667,7 @@ void Builder::node(size_t index) {
     if (is_const(a) && is_const(b)) unsupported("both operands constant (should have been folded)");
     if (is_const(a) || is_const(b)) {
       Ref x = get(is_const(a) ? b : a);
-      if (!sub) {
+      if (!sub && only_softmax_reads(out0())) {
         const int ms = mask_scale(x, is_const(a) ? b : a);
         if (auto m = additive_mask(cval(is_const(a) ? a : b), ms)) {
           x = rescale_to(x, ms, out0());
@@ -1180,9 +1191,13 @@ void Builder::select() {
     fill.f[e] = on ? 0.0f : static_cast<float>(std::max(v, -3.0e38));
     if (!on) lowest = std::min(lowest, v);
   }
-  // A fill below x's range is a mask: it gets the mask scale and saturates; any other fill is
-  // taken at x's scale (clamped into the range, as every activation is).
-  if (lowest < -std::ldexp(static_cast<double>(act_), -x.scale)) x = rescale_to(x, mask_scale(x, keep_a ? a : b), out0());
+  // A fill below x's range before a softmax is a mask: it gets the mask scale and saturates. Any
+  // other fill below the range takes the calibrated output scale (which covers it); a fill inside
+  // the range keeps x's scale.
+  if (lowest < -std::ldexp(static_cast<double>(act_), -x.scale)) {
+    const int s = only_softmax_reads(out0()) ? mask_scale(x, keep_a ? a : b) : target(out0()).value_or(x.scale);
+    x = rescale_to(x, std::min(x.scale, s), out0());
+  }
   const double lim = std::ldexp(static_cast<double>(act_), -x.scale);
   for (auto& v : fill.f) v = static_cast<float>(std::clamp(static_cast<double>(v), -lim, lim));
   Ref kc = constant_at(c + "/keep", keep, 0, "");

@@ -537,6 +537,13 @@ TEST(QuantTransformer, where_mask_keeps_the_scores_precision) {
   auto kig = quant::compile(keep);
   auto kr = quant::run_and_compare(keep, kig, random_inputs(keep, 44, -1.0f, 1.0f));
   EXPECT_LT(kr.outputs[0].max_abs_error, 2e-4);
+  // Without a softmax after it, −1e4 is a value, not a mask: it is kept, not saturated.
+  auto plain = graph_with({make_node("Where", {"causal", "x", "c_neg"}, {"y"})}, "y", {1, 1, 5, 5});
+  plain.constants["causal"] = g.constants["causal"];
+  plain.constants["c_neg"] = g.constants["c_neg"];
+  auto pig = quant::compile(plain);
+  auto pr = quant::run_and_compare(plain, pig, random_inputs(plain, 46, -1.0f, 1.0f));
+  EXPECT_LT(pr.outputs[0].max_rel_error, 1e-3);
   // Only a constant condition is a select.
   auto dyn = graph_with({make_node("Where", {"x", "x", "c_neg"}, {"y"})}, "y", {2, 2});
   dyn.constants["c_neg"] = scalar(-1.0f);
@@ -554,6 +561,13 @@ TEST(QuantTransformer, additive_mask_keeps_the_scores_precision) {
     auto r = quant::run_and_compare(g, ig, random_inputs(g, 45 + k, -1.0f, 1.0f));
     EXPECT_LT(r.outputs[0].max_abs_error, 2e-3);
   }
+  // A bias of 0 / −100 read by something else than softmax is a value, not a mask (saturating it
+  // would turn −100 into about −32).
+  auto bias = graph_with({make_node("Add", {"x", "b"}, {"y"})}, "y", {2, 3});
+  bias.constants["b"] = onnx::Tensor::floats({3}, {0.0f, -100.0f, 0.0f});
+  auto big = quant::compile(bias);
+  auto br = quant::run_and_compare(bias, big, random_inputs(bias, 47, -1.0f, 1.0f));
+  EXPECT_LT(br.outputs[0].max_rel_error, 1e-3);
 }
 
 }  // namespace
