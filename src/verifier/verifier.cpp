@@ -39,17 +39,6 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
                        plan);
   check_public_tensors("outputs", vk.visibility.output_private ? std::vector<int>{} : plan.graph.outputs,
                        proof.outputs, plan);
-  // Public inputs within their static bounds: the integer executor refuses any other, and every
-  // layer's no-wrap-around argument starts from them (private inputs: a lookup in the plan).
-  for (size_t i = 0; i < proof.inputs.size(); ++i) {
-    const auto& info = plan.graph.tensors[plan.graph.inputs[i]];
-    for (int64_t v : proof.inputs[i].data) {
-      if (v > info.bound || v < -info.bound) {
-        throw VerifyError("the proof's input '" + info.name + "' holds " + std::to_string(v) + ", outside its bound " +
-                          std::to_string(info.bound));
-      }
-    }
-  }
   // A tensor that is both an input and an output has one value: its two public copies must agree.
   for (size_t i = 0; i < proof.inputs.size(); ++i) {
     for (size_t o = 0; o < proof.outputs.size(); ++o) {
@@ -79,6 +68,20 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
         throw VerifyError("the verifying key lacks the value of the public weight '" + plan.names[id] + "'");
       }
       public_value[id] = &value;
+    }
+  }
+
+  // Public inputs within their static bounds (also an input published as an output): the integer
+  // executor refuses any other, and every layer's no-wrap-around argument starts from them
+  // (private inputs: plan.input_ranges).
+  for (int t : plan.graph.inputs) {
+    if (!public_value[t]) continue;
+    const auto& info = plan.graph.tensors[t];
+    for (int64_t v : public_value[t]->data) {
+      if (v > info.bound || v < -info.bound) {
+        throw VerifyError("the proof's input '" + info.name + "' holds " + std::to_string(v) + ", outside its bound " +
+                          std::to_string(info.bound));
+      }
     }
   }
 

@@ -372,6 +372,22 @@ TEST(Visibility, APrivateInputsBoundIsProven) {
   EXPECT_NE(why.find("outside its bound"), std::string::npos) << why;
 }
 
+TEST(Visibility, AnInputPublishedAsAnOutputIsStillBoundChecked) {
+  // The identity model with a private input and a public output: publishing the output publishes
+  // the input, so nothing is committed for it, and the verifier checks its bound on the output copy.
+  IntGraph g;
+  const int x = g.add_input("x", {2}, 0, 1.0, 10);
+  g.outputs = {x};
+  auto keys = prover::setup(g, test_params());
+  auto result = prover::prove(keys.pk, {IntTensor({2}, {3, -10})});
+  std::string why;
+  ASSERT_TRUE(accepts(keys.vk, io::write_proof(result.proof), &why)) << why;
+  EXPECT_FALSE(result.proof.input_root.has_value());
+  result.proof.outputs[0].data[0] = 11;
+  EXPECT_FALSE(accepts(keys.vk, io::write_proof(result.proof), &why));
+  EXPECT_NE(why.find("outside its bound"), std::string::npos) << why;
+}
+
 TEST(Visibility, FilesFromTheOlderFormatGiveAClearError) {
   auto keys = prover::setup(small_graph(), test_params());
   auto vk = io::write_verifying_key(keys.vk);
