@@ -409,9 +409,12 @@ void inspect(const std::string& path, bool json) {
     say("  inputs: %s; outputs: %s; zero-knowledge: %s\n",
         p.input_root ? ("private (commitment " + to_hex(*p.input_root) + ")").c_str() : "public (in the proof)",
         p.outputs.empty() ? "private (or none)" : "public (in the proof)", p.zero_knowledge ? "yes" : "no");
+    if (p.input_opening) say("  input commitment: opening of %zu bytes\n", pcs::serialize(*p.input_opening).size());
+    if (!p.input_ranges.empty()) say("  range checks of private inputs: %zu\n", p.input_ranges.size());
     j["kind"] = "proof";
     j["architecture_hash"] = to_hex(p.architecture_hash);
     j["zero_knowledge"] = p.zero_knowledge;
+    j["input_range_checks"] = p.input_ranges.size();
     j["public_inputs"] = p.inputs.size();
     j["public_outputs"] = p.outputs.size();
     if (p.input_root) {
