@@ -315,7 +315,10 @@ std::string flatten(Builder& b, const std::string& scope, const std::string& x) 
   return b.node("Flatten", scope, {x}, [](onnx::NodeProto& n) { attr_int(n, "axis", 1); });
 }
 
-// LayerNorm over the last axis in the decomposed form the exporter emits below opset 17.
+// LayerNorm over the last axis in the decomposed form torch.onnx.export emits below opset 17
+// (ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div, Mul γ, Add β). Emitted at every opset on
+// purpose: from opset 17 the exporter writes one LayerNormalization node, which the quantizer maps
+// directly, so only the decomposed form exercises its fusion.
 std::string layer_norm(Builder& b, const std::string& scope, const std::string& key, const std::string& x, int64_t d) {
   auto gamma = b.weight_range(key + ".weight", {d}, 0.8f, 1.2f);
   auto beta = b.weight(key + ".bias", {d}, 0.1f);
