@@ -169,6 +169,8 @@ TEST_F(CliEndToEnd, PublicEverythingProvesWithoutWarningAndChecksTheInputDirectl
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "") << "nothing private, nothing to warn about";
   EXPECT_EQ(zkinfer("verify --vk open.vk --proof open.proof --input in.json").code, 0);
+  // ctest runs each test in its own process (and directory): make the other input here.
+  ASSERT_EQ(sh(std::string(MODELGEN_BIN) + " lenet5 --seed 6 --example-input other_in.json").code, 0);
   expect_rejected(zkinfer("verify --vk open.vk --proof open.proof --input other_in.json"), "public: other input");
   // Public weights: in the vk, so it is larger than the private-weights one.
   EXPECT_GT(fs::file_size(path("open.vk")), fs::file_size(path("lenet5.vk")));
