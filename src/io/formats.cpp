@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
+#include <map>
 
 #include "io/bytes.hpp"
 
@@ -63,15 +65,22 @@ void write_tensor(ByteWriter& w, const layers::IntTensor& t) {
   w.i64s(t.data);
 }
 
+// Every shape a file holds: the layers' shape arithmetic (int64) must never see a negative, zero
+// or gigantic dimension from a hostile key.
+size_t checked_elements(ByteReader& r, const layers::Shape& shape) {
+  if (shape.size() > kMaxRank) r.fail("holds a tensor of rank " + std::to_string(shape.size()));
+  size_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 1 || static_cast<size_t>(d) > kMaxTensorElements / elements) r.fail("holds a tensor with an absurd shape");
+    elements *= static_cast<size_t>(d);
+  }
+  return elements;
+}
+
 layers::IntTensor read_tensor(ByteReader& r) {
   layers::IntTensor t;
   t.shape = r.i64s();
-  if (t.shape.size() > kMaxRank) r.fail("holds a tensor of rank " + std::to_string(t.shape.size()));
-  size_t n = 1;
-  for (int64_t d : t.shape) {
-    if (d < 1 || static_cast<size_t>(d) > kMaxTensorElements / n) r.fail("holds a tensor with an absurd shape");
-    n *= static_cast<size_t>(d);
-  }
+  const size_t n = checked_elements(r, t.shape);
   t.data = r.i64s();
   if (t.data.size() != n) r.fail("holds a tensor whose data does not match its shape");
   return t;
@@ -130,7 +139,17 @@ pcs::PcsParams read_params(ByteReader& r) {
   return p;
 }
 
-void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
+namespace {
+
+// The two graph encodings differ only in how they write a constant's values, what comes before
+// the nodes and how they write one attribute's values.
+struct GraphEncoding {
+  std::function<void(const layers::IntTensor&)> constant;  // only with weights
+  std::function<void()> before_nodes;
+  std::function<void(const std::vector<int64_t>&)> attribute;
+};
+
+void write_graph_as(ByteWriter& w, const layers::IntGraph& g, bool with_weights, const GraphEncoding& e) {
   w.count(g.tensors.size());
   for (const auto& t : g.tensors) {
     w.string(t.name);
@@ -143,8 +162,9 @@ void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
   w.count(g.constants.size());
   for (const auto& [id, value] : g.constants) {
     w.u32(static_cast<uint32_t>(id));
-    if (with_weights) write_tensor(w, value);
+    if (with_weights) e.constant(value);
   }
+  e.before_nodes();
   w.count(g.nodes.size());
   for (const auto& n : g.nodes) {
     w.string(n.op);
@@ -156,13 +176,128 @@ void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
     w.count(n.attrs.size());
     for (const auto& [key, values] : n.attrs) {
       w.string(key);
-      w.i64s(values);
+      e.attribute(values);
     }
   }
   w.count(g.inputs.size());
   for (int i : g.inputs) w.i64(i);
   w.count(g.outputs.size());
   for (int o : g.outputs) w.i64(o);
+}
+
+// The architecture hash's input: every tensor, constant and attribute written out in full, in the
+// layout of format version 2. It is the graph's content in one fixed form, whatever encoding a
+// file used, so a key re-read reproduces the hash its writer computed, and hashes survived the
+// move to version 3's attribute pool.
+void write_canonical_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
+  write_graph_as(w, g, with_weights,
+                 {[&](const layers::IntTensor& t) { write_tensor(w, t); }, [] {},
+                  [&](const std::vector<int64_t>& values) { w.i64s(values); }});
+}
+
+// Every attribute vector and every weight tensor is written in whichever of these codes is
+// shorter. Lookup tables (the bulk of a key: 2^16 entries per table) sample a smooth function, so
+// neighbouring entries differ by little: deltas take about one byte an entry where plain varints
+// take two or three. Weights are small integers: plain varints. (Arithmetic progressions, stored
+// as start and step, were measured too: they saved under 50 bytes on LeNet-5 and a small GPT and
+// are left out, since a few bytes that expand to any length are one more thing to bound.)
+enum class VectorCode : uint8_t {
+  Varints = 0,  // each value zigzag-varint coded
+  Deltas = 1,   // v[0], then v[i] - v[i-1], zigzag-varint coded (wrapping differences)
+};
+
+uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t unzigzag(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
+
+size_t varint_size(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+void write_varint(ByteWriter& w, uint64_t v) {
+  while (v >= 0x80) {
+    w.u8(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  w.u8(static_cast<uint8_t>(v));
+}
+uint64_t read_varint(ByteReader& r) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    const uint8_t b = r.u8();
+    if (shift == 63 && b > 1) break;
+    v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return v;
+  }
+  r.fail("holds an overlong varint");
+}
+
+void write_vector(ByteWriter& w, std::span<const int64_t> v) {
+  write_varint(w, v.size());
+  size_t varints = 0, deltas = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const uint64_t previous = i ? static_cast<uint64_t>(v[i - 1]) : 0;
+    varints += varint_size(zigzag(v[i]));
+    deltas += varint_size(zigzag(static_cast<int64_t>(static_cast<uint64_t>(v[i]) - previous)));
+  }
+  const bool delta = deltas < varints;
+  w.u8(static_cast<uint8_t>(delta ? VectorCode::Deltas : VectorCode::Varints));
+  uint64_t previous = 0;
+  for (int64_t x : v) {
+    write_varint(w, zigzag(static_cast<int64_t>(static_cast<uint64_t>(x) - (delta ? previous : 0))));
+    previous = static_cast<uint64_t>(x);
+  }
+}
+
+// A pooled attribute is stored once but copied into every node that refers to it, so what the
+// nodes' attributes hold is not bounded by the file's size. At most this many values (512 MiB as
+// int64): over ten times the tables of a GPT-2-small-sized model (12 layers, a few 2^16-entry
+// tables each), while a hostile key of a few kilobytes cannot ask for terabytes.
+constexpr uint64_t kMaxAttributeValues = uint64_t(1) << 26;
+
+std::vector<int64_t> read_vector(ByteReader& r) {
+  const uint64_t n = read_varint(r);
+  const uint8_t code = r.u8();
+  if (code != static_cast<uint8_t>(VectorCode::Varints) && code != static_cast<uint8_t>(VectorCode::Deltas)) {
+    r.fail("holds a vector of unknown encoding " + std::to_string(code));
+  }
+  // At least one byte per value: a count beyond what remains is a lie, refused before allocating.
+  if (n > r.remaining()) r.fail("has an impossible length field (" + std::to_string(n) + ")");
+  const bool delta = code == static_cast<uint8_t>(VectorCode::Deltas);
+  std::vector<int64_t> v(static_cast<size_t>(n));
+  uint64_t previous = 0;
+  for (auto& x : v) {
+    x = static_cast<int64_t>(static_cast<uint64_t>(unzigzag(read_varint(r))) + (delta ? previous : 0));
+    previous = static_cast<uint64_t>(x);
+  }
+  return v;
+}
+
+}  // namespace
+
+// Version 3 layout: tensors; constants (id, and with_weights their packed values); the attribute
+// pool (each distinct attribute vector once, packed); nodes, whose attributes are pool indices;
+// inputs; outputs.
+void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
+  // One lookup table serves every node that applies the same function (each GELU, each exp of a
+  // softmax), so the pool stores it once; the order is first use, so equal graphs give equal bytes.
+  std::map<std::vector<int64_t>, size_t> index;
+  std::vector<const std::vector<int64_t>*> pool;
+  for (const auto& n : g.nodes) {
+    for (const auto& [key, values] : n.attrs) {
+      if (index.emplace(values, pool.size()).second) pool.push_back(&values);
+    }
+  }
+  write_graph_as(w, g, with_weights,
+                 {[&](const layers::IntTensor& t) { write_vector(w, t.data); },
+                  [&] {
+                    write_varint(w, pool.size());
+                    for (const auto* values : pool) write_vector(w, *values);
+                  },
+                  [&](const std::vector<int64_t>& values) { write_varint(w, index.at(values)); }});
 }
 
 layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
@@ -187,13 +322,26 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
   for (size_t c = 0; c < constants; ++c) {
     const int id = tensor_id(r.u32(), false);
     if (g.tensors[id].kind != layers::TensorKind::Constant) r.fail("lists a non-constant tensor as a constant");
+    layers::IntTensor& value = g.constants[id];
+    value.shape = g.tensors[id].shape;
     if (with_weights) {
-      g.constants[id] = read_tensor(r);
-    } else {
-      g.constants[id] = layers::IntTensor();
-      g.constants[id].shape = g.tensors[id].shape;
+      value.data = read_vector(r);
+      if (value.data.size() != checked_elements(r, value.shape)) {
+        r.fail("holds a tensor whose data does not match its shape");
+      }
     }
   }
+  // Two bytes at least per entry (count and code).
+  const uint64_t pool_size = read_varint(r);
+  if (pool_size > r.remaining() / 2) {
+    r.fail("has an impossible attribute pool size (" + std::to_string(pool_size) + ")");
+  }
+  std::vector<std::vector<int64_t>> pool(static_cast<size_t>(pool_size));
+  for (auto& values : pool) values = read_vector(r);
+  // Copied into the nodes only once every reference has been counted, so that a hostile count is
+  // refused before anything is copied.
+  std::vector<std::pair<std::vector<int64_t>*, size_t>> references;
+  uint64_t attribute_values = 0;
   g.nodes.resize(r.count(16));
   for (auto& n : g.nodes) {
     n.op = r.string();
@@ -202,12 +350,19 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
     for (auto& i : n.inputs) i = tensor_id(r.i64(), true);
     n.outputs.resize(r.count(8));
     for (auto& o : n.outputs) o = tensor_id(r.i64(), false);
-    const size_t attrs = r.count(8);
+    const size_t attrs = r.count(5);
     for (size_t a = 0; a < attrs; ++a) {
       std::string key = r.string();
-      n.attrs[key] = r.i64s();
+      const uint64_t k = read_varint(r);
+      if (k >= pool.size()) r.fail("refers to attribute pool entry " + std::to_string(k) + ", which does not exist");
+      if (pool[k].size() > kMaxAttributeValues - attribute_values) {
+        r.fail("has attributes of more than " + std::to_string(kMaxAttributeValues) + " values in all");
+      }
+      attribute_values += pool[k].size();
+      references.emplace_back(&n.attrs[key], static_cast<size_t>(k));
     }
   }
+  for (auto [values, k] : references) *values = pool[k];
   g.inputs.resize(r.count(8));
   for (auto& i : g.inputs) i = tensor_id(r.i64(), false);
   g.outputs.resize(r.count(8));
@@ -247,7 +402,7 @@ Digest architecture_hash(const layers::IntGraph& graph, const circuit::Visibilit
   write_visibility(w, visibility);
   write_flag(w, zero_knowledge);
   // Public weights are part of the statement itself: no commitment stands in for them.
-  write_graph(w, graph, !visibility.weights_private);
+  write_canonical_graph(w, graph, !visibility.weights_private);
   write_params(w, params);
   return sha256(w.buffer());
 }

@@ -17,10 +17,13 @@
 namespace zk::io {
 
 // 2: visibility per tensor class, the input commitment, public weights in the vk (issue 5).
-inline constexpr uint32_t kFormatVersion = 2;
+// 3: attribute vectors stored once in a pool (a lookup table was repeated in every node using
+//    it), attribute and weight values packed as progressions or (delta) zigzag varints.
+inline constexpr uint32_t kFormatVersion = 3;
 
 // The integer graph; with_weights = false keeps constant tensors' shapes and bounds but not their
-// values (what the verifying key needs).
+// values (what the verifying key needs). The encoding is not what the architecture hash covers:
+// that is the graph's content in a fixed form of its own, so it does not change with the format.
 void write_graph(class ByteWriter& w, const layers::IntGraph& graph, bool with_weights);
 layers::IntGraph read_graph(class ByteReader& r, bool with_weights);
 
