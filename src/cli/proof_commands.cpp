@@ -72,8 +72,8 @@ void compile(const CompileOptions& o) {
   timer.mark("quantize");
   const circuit::Visibility visibility{o.input_visibility == "private", o.weights_visibility == "private",
                                        o.output_visibility == "private"};
-  // Refuses, naming the layer, what cannot be proven.
-  prover::setup(ig, prover::default_pcs_params(), visibility);
+  // Refuses, naming the layer, what cannot be proven (setup's checks, without its commitment).
+  prover::check_provable(ig, prover::default_pcs_params(), visibility);
   timer.mark("provability check");
   io::write_file(o.output, io::write_model(ig, visibility));
   timer.mark("write");

@@ -11,17 +11,44 @@ namespace zk::prover {
 
 pcs::PcsParams default_pcs_params() { return pcs::PcsParams{}; }
 
+namespace {
+
+const layers::IntTensor& weight_value(const layers::IntGraph& graph, int t) {
+  const layers::IntTensor* value = graph.constant(t);
+  if (!value || value->size() != layers::numel(graph.tensors[t].shape)) {
+    throw Error("weight '" + graph.tensors[t].name + "' has no value (a verifying key cannot prove)");
+  }
+  return *value;
+}
+
+pcs::PcsParams key_params(const pcs::PcsParams& base, const circuit::Visibility& visibility) {
+  pcs::PcsParams params = base;
+  params.hiding = params.hiding || visibility.any_private();
+  params.validate();
+  return params;
+}
+
+}  // namespace
+
 std::vector<std::vector<Fp>> weight_tables(const layers::IntGraph& graph, const std::vector<int>& weight_tensors) {
   std::vector<std::vector<Fp>> tables;
-  for (int t : weight_tensors) {
-    const layers::IntTensor* value = graph.constant(t);
-    if (!value || value->size() != layers::numel(graph.tensors[t].shape)) {
-      throw Error("weight '" + graph.tensors[t].name + "' has no value (a verifying key cannot prove)");
-    }
-    tables.push_back(layers::mle_table(*value));
-  }
+  for (int t : weight_tensors) tables.push_back(layers::mle_table(weight_value(graph, t)));
   if (tables.empty()) tables.push_back({Fp::zero()});
   return tables;
+}
+
+void check_provable(const layers::IntGraph& graph, const pcs::PcsParams& base_params,
+                    const circuit::Visibility& visibility) {
+  const pcs::PcsParams params = key_params(base_params, visibility);
+  const circuit::Plan plan = circuit::make_plan(graph, visibility);
+  // The weights commitment's layout, from the tables' sizes alone (as weight_tables would make
+  // them): it refuses weights too large to commit, with the message commit itself would give.
+  std::vector<unsigned> num_vars;
+  for (int t : plan.weight_tensors()) {
+    num_vars.push_back(layers::mle_layout(weight_value(plan.graph, t).shape).num_vars);
+  }
+  if (num_vars.empty()) num_vars.push_back(0);
+  pcs::Layout::compute(num_vars, circuit::commitment_params(params, visibility).weights);
 }
 
 namespace {
@@ -38,9 +65,7 @@ std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_weights(cons
 }  // namespace
 
 Keys setup(layers::IntGraph graph, const pcs::PcsParams& base_params, const circuit::Visibility& visibility) {
-  pcs::PcsParams params = base_params;
-  params.hiding = params.hiding || visibility.any_private();
-  params.validate();
+  const pcs::PcsParams params = key_params(base_params, visibility);
   progress::report("setup: committing to the weights");
   circuit::Plan plan = circuit::make_plan(graph, visibility);
   const circuit::CommitmentParams cp = circuit::commitment_params(params, visibility);

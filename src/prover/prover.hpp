@@ -26,6 +26,10 @@ struct Keys {
 // turns the commitments' hiding mode on (params.hiding in the keys).
 Keys setup(layers::IntGraph graph, const pcs::PcsParams& params = default_pcs_params(),
            const circuit::Visibility& visibility = {});
+// Refuses what setup would refuse, with the same messages (a layer without a proof, a weight
+// without a value, weights too large to commit), without committing: what `compile` checks.
+void check_provable(const layers::IntGraph& graph, const pcs::PcsParams& params = default_pcs_params(),
+                    const circuit::Visibility& visibility = {});
 
 struct ProveResult {
   io::Proof proof;

@@ -1,5 +1,6 @@
 // Format version 3's graph encoding: the attribute pool, packed vectors, what a hostile file can
 // and cannot make the reader do, and that the architecture hash does not depend on the encoding.
+// Also prover::check_provable, which compile runs instead of a full setup.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -220,6 +221,34 @@ TEST(Formats, OldVersionIsRefusedWithAClearError) {
   auto vk = io::write_verifying_key(prover::setup(lookup_graph(1, 40), test_params(), kPublicIO).vk);
   vk[8] = 2;
   EXPECT_NE(error_of([&] { io::read_verifying_key(vk); }).find("older zkinfer (format version 2;"), std::string::npos);
+}
+
+TEST(CheckProvable, AcceptsWhatSetupAcceptsWithoutCommitting) {
+  EXPECT_NO_THROW(prover::check_provable(lookup_graph(), test_params(), kPublicIO));
+}
+
+TEST(CheckProvable, RefusesAWeightWithoutValueAsSetupDoes) {
+  IntGraph g = lookup_graph();
+  for (auto& [id, value] : g.constants) value.data.clear();  // a verifying key's graph
+  const auto from_setup = error_of([&] { prover::setup(g, test_params(), kPublicIO); });
+  EXPECT_EQ(from_setup, "weight 'w' has no value (a verifying key cannot prove)");
+  EXPECT_EQ(error_of([&] { prover::check_provable(g, test_params(), kPublicIO); }), from_setup);
+}
+
+TEST(CheckProvable, RefusesALayerWithoutProofAsSetupDoes) {
+  IntGraph g = lookup_graph();
+  g.nodes[0].op = "no-such-layer";
+  const auto from_setup = error_of([&] { prover::setup(g, test_params(), kPublicIO); });
+  EXPECT_NE(from_setup, "(no error)");
+  EXPECT_EQ(error_of([&] { prover::check_provable(g, test_params(), kPublicIO); }), from_setup);
+}
+
+TEST(CheckProvable, RefusesInvalidParametersAsSetupDoes) {
+  pcs::PcsParams bad = test_params();
+  bad.num_queries = 0;
+  const auto from_setup = error_of([&] { prover::setup(lookup_graph(), bad, kPublicIO); });
+  EXPECT_NE(from_setup, "(no error)");
+  EXPECT_EQ(error_of([&] { prover::check_provable(lookup_graph(), bad, kPublicIO); }), from_setup);
 }
 
 }  // namespace
