@@ -21,6 +21,7 @@ constexpr std::array<uint8_t, 8> kInputCommitmentMagic = {'Z', 'K', 'I', 'N', 'F
 // Sizes above these are refused outright: they bound what a hostile file can make us build.
 constexpr size_t kMaxTensorElements = size_t(1) << 30;
 constexpr size_t kMaxRank = 8;
+constexpr int64_t kMaxDeclaredBound = int64_t(1) << 48;
 
 void write_header(ByteWriter& w, const std::array<uint8_t, 8>& magic) {
   w.bytes(magic);
@@ -312,11 +313,18 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
     const uint8_t kind = r.u8();
     if (kind > static_cast<uint8_t>(layers::TensorKind::Value)) r.fail("has an invalid tensor kind");
     t.kind = static_cast<layers::TensorKind>(kind);
+    // Graph metadata as well as tensors: a key's shapes reach the layers' shape arithmetic.
     t.shape = r.i64s();
-    if (t.shape.size() > kMaxRank) r.fail("has a tensor of rank " + std::to_string(t.shape.size()));
+    checked_elements(r, t.shape);
     t.scale = static_cast<int>(r.i64());
     t.step = r.f64();
     t.bound = r.i64();
+    // The bound analysis multiplies declared bounds together and by sizes up to 2^30 in 128-bit
+    // arithmetic, so a key's own (input and constant) bounds are held to 2^48, far above any real
+    // model's (16-bit activations, 8-bit weights, biases at the accumulator scale); the bounds of
+    // computed tensors are recomputed from the graph below.
+    const int64_t limit = t.kind == layers::TensorKind::Value ? layers::kSafeLimit : kMaxDeclaredBound;
+    if (t.bound < 0 || t.bound > limit) r.fail("holds a tensor with an absurd bound (" + std::to_string(t.bound) + ")");
   }
   const size_t constants = r.count(4);
   for (size_t c = 0; c < constants; ++c) {

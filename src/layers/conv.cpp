@@ -32,6 +32,8 @@ Geo geometry(const IntNode& node, const Shape& x, const Shape& wt) {
   g.m = wt[0], g.cg = wt[1], g.kh = wt[2], g.kw = wt[3];
   g.group = node.get("group", 1);
   g.sh = strides[0], g.sw = strides[1], g.pt = pads[0], g.pl = pads[1], g.dh = dil[0], g.dw = dil[1];
+  const int64_t geo[] = {g.group, g.sh, g.sw, g.dh, g.dw, pads[0], pads[1], pads[2], pads[3]};
+  check_geometry(node, geo, "group, stride, dilation or pad");
   if (g.group < 1 || g.c != g.cg * g.group || g.m % g.group != 0)
     throw Error(node.where() + ": channels " + std::to_string(g.c) + " / weight " + shape_str(wt) + " / group " +
                 std::to_string(g.group) + " are inconsistent");

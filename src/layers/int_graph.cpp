@@ -1,5 +1,6 @@
 #include "layers/int_graph.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -9,7 +10,9 @@ namespace zk::layers {
 
 int64_t numel(const Shape& s) {
   int64_t n = 1;
-  for (int64_t d : s) n *= d;
+  // A shape may come from a hostile key's attributes (reshape, expand, gather indices).
+  for (int64_t d : s)
+    if (__builtin_mul_overflow(n, d, &n)) throw Error("a tensor of shape " + shape_str(s) + " has too many elements");
   return n;
 }
 
@@ -151,6 +154,11 @@ void IntGraph::check_bounds() {
         throw Error(node.where() + ": reads a tensor before it is computed");
     auto out = run_infer(*this, node, node.outputs.size());
     for (size_t k = 0; k < out.size(); ++k) {
+      // Shapes computed from a key file's attributes are held to the 2^30 elements io accepts in a
+      // file, which keeps the layers' index arithmetic in int64.
+      const Shape& s = out[k].shape;
+      if (std::any_of(s.begin(), s.end(), [](int64_t d) { return d < 0; }) || numel(s) > (int64_t(1) << 30))
+        throw Error(node.where() + ": absurd output shape " + shape_str(s));
       int id = node.outputs[k];
       if (id < 0 || id >= static_cast<int>(tensors.size()) || defined[id])
         throw Error(node.where() + ": output tensor defined twice or out of range");
@@ -240,6 +248,12 @@ int64_t checked(const IntNode& node, Wide v, const char* what) {
     throw Error(node.where() + ": " + what + " could reach 2^62 (static bound exceeds the field's safe range; " +
                 "use fewer activation/weight bits)");
   return static_cast<int64_t>(wabs(v));
+}
+
+void check_geometry(const IntNode& node, std::span<const int64_t> values, const char* what) {
+  constexpr int64_t kLimit = int64_t(1) << 31;
+  for (int64_t v : values)
+    if (v > kLimit || v < -kLimit) throw Error(node.where() + ": absurd " + what + " (" + std::to_string(v) + ")");
 }
 
 Shape broadcast_shapes(const IntNode& node, const Shape& a, const Shape& b) {

@@ -47,6 +47,10 @@ using Wide = __int128;
 
 // Returns v as int64 after checking |v| < 2^62; otherwise Error "<node>: <what> could reach ...".
 int64_t checked(const IntNode& node, Wide v, const char* what);
+// Geometry attributes (kernel sizes, strides, dilations, pads, slice starts/steps/counts) come
+// from key files too: each must lie within ±2^31, so that with dimensions below 2^30 (io and
+// IntGraph::check_bounds hold them there) no shape arithmetic overflows int64.
+void check_geometry(const IntNode& node, std::span<const int64_t> values, const char* what);
 Wide wabs(Wide v);
 
 // numpy broadcasting of two shapes; Error naming the node if incompatible.

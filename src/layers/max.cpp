@@ -50,6 +50,8 @@ Pool2D pool_geometry(const IntNode& node, const Shape& x) {
   if (k.size() != 2 || s.size() != 2 || p.size() != 4 || d.size() != 2)
     throw Error(node.where() + ": kernel/strides/dilations need 2 values and pads 4");
   Pool2D g{k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3], d[0], d[1], 0, 0};
+  const int64_t geo[] = {g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr, g.dh, g.dw};
+  check_geometry(node, geo, "kernel, stride, pad or dilation");
   for (int64_t v : {g.kh, g.kw, g.sh, g.sw, g.dh, g.dw})
     if (v < 1) throw Error(node.where() + ": kernel, strides and dilations must be >= 1");
   for (int64_t v : p)

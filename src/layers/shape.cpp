@@ -77,6 +77,7 @@ SliceGeo slice_geo(const IntNode& node, const Shape& x) {
   auto starts = node.vec("starts"), steps = node.vec("steps"), counts = node.vec("counts");
   if (starts.size() != x.size() || steps.size() != x.size() || counts.size() != x.size())
     throw Error(node.where() + ": starts/steps/counts need one value per axis");
+  for (const auto* v : {&starts, &steps, &counts}) check_geometry(node, *v, "slice start, step or count");
   SliceGeo g;
   auto st = strides_of(x);
   for (size_t d = 0; d < x.size(); ++d) {
@@ -139,6 +140,7 @@ std::vector<OutInfo> infer_pad(const IntNode& node, std::span<const TensorInfo* 
   auto pads = node.vec("pads");
   const Shape& x = in[0]->shape;
   if (pads.size() != 2 * x.size()) throw Error(node.where() + ": pads needs 2 values per axis");
+  check_geometry(node, pads, "pad");
   Shape s = x;
   for (size_t d = 0; d < x.size(); ++d) {
     if (pads[d] < 0 || pads[d + x.size()] < 0) throw Error(node.where() + ": negative pads (use slice)");
