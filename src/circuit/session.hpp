@@ -6,6 +6,19 @@
 //   node's inputs and aux tensors.
 // Every claim ends up in the caller's list; the caller discharges them (PCS openings, direct
 // evaluation of public tensors).
+//
+// Zero-knowledge mode (docs/zk.md §2; opt-in, enable_zk on both sides): every committed tensor
+// (role other than Public) is private. Per output the verifier draws r and then a twin challenge
+// beta; the prover sends the output's twin value (1 - beta) Y(r) + beta M_Y(r) and the claim is a
+// twin claim. Layers marked zk run their sumchecks through masked_sumcheck: the twin sumcheck of
+// src/sumcheck/twin.hpp with a fresh Libra mask g, the layer's terms scaled by (1 - beta), and, for
+// each private value the claimed sum is made of, the term c beta eq(point, .) M_V; that term's final
+// value is sent as a twin claim on V at (s, 1 - beta'). What this leaves to the driver (not built):
+// committing the mask tables and every g before the challenges that depend on them (the mask pool),
+// opening twin claims on the stacked [T ; M], opening the recorded g(point) claims, and the
+// encoding of NodeProof::zk_sumchecks.
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -37,7 +50,27 @@ class ProverSession : public layers::ProverContext {
   // Uses a table the caller already built (and keeps alive) instead of computing it again.
   void borrow(int tensor, const std::vector<Fp>& table);
 
+  // ZK mode: `masks` holds exactly the private (committed) tensors' masks; kept by reference.
+  void enable_zk(const std::map<int, layers::MaskTensor>& masks);
+  // One per masked sumcheck, in proof order: the Libra mask and the g(point) the proof sent.
+  struct LibraRecord {
+    sumcheck::MaskPolynomial g;
+    std::vector<Fp2> point;
+    Fp2 value;
+  };
+  const std::vector<LibraRecord>& libra_masks() const { return libra_; }
+
+  bool zk() const override { return zk_masks_ != nullptr; }
+  const layers::MaskTensor* zk_mask(int tensor) override;
+  Fp2 evaluate(int tensor, std::span<const Fp2> point) override;
+  sumcheck::ProverOutput masked_sumcheck(std::span<const sumcheck::TableRef> tables,
+                                         std::span<const std::optional<sumcheck::TableRef>> masks,
+                                         std::span<const sumcheck::Term> terms,
+                                         const layers::ClaimedSum& sum) override;
+
  private:
+  const std::vector<Fp2>& mask_mle(int tensor);
+
   const Plan& plan_;
   const Witness& witness_;
   Transcript& transcript_;
@@ -46,6 +79,10 @@ class ProverSession : public layers::ProverContext {
   std::span<const int> aux_;
   layers::NodeProof* out_ = nullptr;
   std::vector<layers::TensorClaim>* claims_ = nullptr;
+  const std::map<int, layers::MaskTensor>* zk_masks_ = nullptr;
+  std::map<int, std::vector<Fp2>> mask_mles_;
+  Fp2 beta_;  // the current twin challenge
+  std::vector<LibraRecord> libra_;
 };
 
 class VerifierSession : public layers::VerifierContext {
@@ -66,13 +103,38 @@ class VerifierSession : public layers::VerifierContext {
   Fp2 challenge() override;
   void claim(int tensor, std::vector<Fp2> point, Fp2 value) override;
 
+  void enable_zk() { zk_ = true; }
+  // One per masked sumcheck, in proof order: "g(point) = value" for that sumcheck's Libra mask,
+  // for the driver to open against the mask pool.
+  const std::vector<sumcheck::MaskClaim>& libra_claims() const { return libra_; }
+
+  bool zk() const override { return zk_; }
+  bool is_private(int tensor) const override;
+  sumcheck::Claim masked_sumcheck(unsigned num_vars, std::span<const sumcheck::Term> terms,
+                                  std::span<const bool> is_private, const layers::ClaimedSum& sum) override;
+  void check_final(const sumcheck::Claim& claim, std::span<const Fp2> evaluations,
+                   std::span<const sumcheck::Term> terms) override;
+
  private:
   const Plan& plan_;
   Transcript& transcript_;
   std::span<const int> aux_;
   const layers::NodeProof* in_ = nullptr;
-  size_t next_value_ = 0, next_sumcheck_ = 0;
+  size_t next_value_ = 0, next_sumcheck_ = 0, next_zk_sumcheck_ = 0;
   std::vector<layers::TensorClaim>* claims_ = nullptr;
+  bool zk_ = false;
+  Fp2 beta_;
+  std::vector<sumcheck::MaskClaim> libra_;
+  // The last masked sumcheck, for check_final.
+  struct Pending {
+    sumcheck::ZkClaim claim;
+    std::vector<sumcheck::Term> terms;   // the layer's, scaled by (1 - beta), then the mask terms
+    std::shared_ptr<bool[]> is_private;  // per table: the layer's, then two per private sum part
+    std::vector<Fp2> part_evaluations;   // the sum parts' table values at the final point
+    size_t layer_tables = 0;
+    Fp2 high_factor;                     // eq(0, point[n_L..n)): the layer tables' zero extension
+  };
+  std::optional<Pending> pending_;
 };
 
 }  // namespace zk::circuit

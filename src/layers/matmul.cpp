@@ -4,6 +4,7 @@
 // the accumulator scale (scale(A) + scale(B)) and broadcasts to Y. No rounding happens here: the
 // quantizer follows with a `rescale`. The proof (issue 4) is one sumcheck over the inner dim.
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include "layers/int_contract.hpp"
@@ -205,6 +206,9 @@ std::span<const sumcheck::Term> matmul_terms(size_t count) {
   return {&terms.at(count - 2), 1};
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code: the context sends twin values, adds the
+// output's and the bias's mask terms to the sumcheck, and the folded operands of private tensors
+// get their mask twins (the same fold applied to the mask).
 void prove_matmul(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int a = node.inputs[0], b = node.inputs[1];
   const IntTensor &av = ctx.value(a), &bv = ctx.value(b);
@@ -212,47 +216,55 @@ void prove_matmul(const IntNode& node, ProverContext& ctx, std::span<const Tenso
   const bool ta = node.get("trans_a", 0) != 0, tb = node.get("trans_b", 0) != 0;
   const Shape& y = ctx.shape(node.outputs[0]);
   const MatmulPoint p = cut_output_point(d, out[0].point);
-  Fp2 sum = out[0].value;
+  ClaimedSum sum(out[0]);
   if (has_bias(node)) {
     const int c = node.inputs[2];
     auto bp = broadcast_point(ctx.shape(c), y, out[0].point);
-    Fp2 vc = evaluate_mle(std::span<const Fp>(ctx.mle(c)), bp.point);
+    Fp2 vc = ctx.evaluate(c, bp.point);
     ctx.send(vc);
     ctx.claim(c, bp.point, vc);
-    sum -= vc * bp.factor;
+    sum.add(-bp.factor, c, bp.point, vc);
   }
   const unsigned k_bits = ceil_log2(static_cast<size_t>(d.k));
   const bool batched = !d.batch.empty();
   // op(A) is [m, k]: stored [m, k] has k on the columns, stored [k, m] (trans) on the rows.
-  auto fa = folded_operand(av, d.batch, ta, eq_table(p.r_m), k_bits);
-  auto fb = folded_operand(bv, d.batch, !tb, eq_table(p.r_n), k_bits);
+  const auto em = eq_table(p.r_m), en = eq_table(p.r_n);
+  auto fa = folded_operand(av, d.batch, ta, em, k_bits);
+  auto fb = folded_operand(bv, d.batch, !tb, en, k_bits);
+  const auto ma = ctx.twin(a, [&](const IntTensor& t) { return folded_operand(t, d.batch, ta, em, k_bits); });
+  const auto mb = ctx.twin(b, [&](const IntTensor& t) { return folded_operand(t, d.batch, !tb, en, k_bits); });
   const size_t kp = size_t(1) << k_bits, bp = size_t(1) << p.r_batch.size();
   std::vector<Fp2> eb;
   std::vector<Fp> sel;
   std::vector<sumcheck::TableRef> tables;
+  std::vector<std::optional<sumcheck::TableRef>> masks;
   if (batched) {
     const auto e = eq_table(p.r_batch);
     eb.resize(bp * kp);
     for (size_t i = 0; i < bp; ++i) std::fill_n(eb.begin() + i * kp, kp, e[i]);
     tables.emplace_back(eb);
+    masks.emplace_back();
   }
   tables.emplace_back(fa);
+  masks.emplace_back(ma ? std::optional<sumcheck::TableRef>(*ma) : std::nullopt);
   tables.emplace_back(fb);
+  masks.emplace_back(mb ? std::optional<sumcheck::TableRef>(*mb) : std::nullopt);
   if (static_cast<size_t>(d.k) != kp) {
     sel.resize(bp * kp);
     for (size_t i = 0; i < bp; ++i) std::fill_n(sel.begin() + i * kp, d.k, Fp::one());
     tables.emplace_back(sel);
+    masks.emplace_back();
   }
-  auto result = ctx.sumcheck(tables, matmul_terms(tables.size()), sum);
+  auto result = ctx.masked_sumcheck(tables, masks, matmul_terms(tables.size()), sum);
   const std::vector<Fp2> sk(result.point.begin(), result.point.begin() + k_bits);
   const std::span<const Fp2> s_b(result.point.data() + k_bits, result.point.size() - k_bits);
   auto pa = operand_point(av.shape, d.batch, ta, p.r_m, sk, s_b);
   auto pb = operand_point(bv.shape, d.batch, tb, sk, p.r_n, s_b);
   const size_t first = batched ? 1 : 0;
-  // Without a broadcast prefix factor the sumcheck's final table value is the operand's MLE.
+  // Without a broadcast prefix factor the sumcheck's final table value is the operand's MLE (its
+  // twin value in ZK mode).
   for (auto [tensor, bp, idx] : {std::tuple{a, &pa, first}, std::tuple{b, &pb, first + 1}}) {
-    Fp2 v = bp->factor == Fp2::one() ? result.table_evaluations[idx]
-                                     : evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), bp->point);
+    Fp2 v = bp->factor == Fp2::one() ? result.table_evaluations[idx] : ctx.evaluate(tensor, bp->point);
     ctx.send(v);
     ctx.claim(tensor, bp->point, v);
   }
@@ -265,19 +277,23 @@ void verify_matmul(const IntNode& node, VerifierContext& ctx, std::span<const Te
   const bool ta = node.get("trans_a", 0) != 0, tb = node.get("trans_b", 0) != 0;
   const Shape& y = ctx.shape(node.outputs[0]);
   const MatmulPoint p = cut_output_point(d, out[0].point);
-  Fp2 sum = out[0].value;
+  ClaimedSum sum(out[0]);
   if (has_bias(node)) {
     const int c = node.inputs[2];
     auto bp = broadcast_point(ctx.shape(c), y, out[0].point);
     Fp2 vc = ctx.receive();
     ctx.claim(c, bp.point, vc);
-    sum -= vc * bp.factor;
+    sum.add(-bp.factor, c, bp.point, vc);
   }
   const unsigned k_bits = ceil_log2(static_cast<size_t>(d.k));
   const bool batched = !d.batch.empty();
   const bool select_k = d.k != (int64_t(1) << k_bits);
-  const unsigned degree = 2 + (batched ? 1 : 0) + (select_k ? 1 : 0);
-  auto claim = ctx.sumcheck(k_bits + static_cast<unsigned>(p.r_batch.size()), degree, sum);
+  bool is_private[4] = {false, false, false, false};  // per table, as prove_matmul lists them
+  is_private[batched ? 1 : 0] = ctx.is_private(a);
+  is_private[batched ? 2 : 1] = ctx.is_private(b);
+  const size_t tables = 2 + (batched ? 1 : 0) + (select_k ? 1 : 0);
+  auto claim = ctx.masked_sumcheck(k_bits + static_cast<unsigned>(p.r_batch.size()), matmul_terms(tables),
+                                   std::span<const bool>(is_private, tables), sum);
   const std::vector<Fp2> sk(claim.point.begin(), claim.point.begin() + k_bits);
   const std::span<const Fp2> s_b(claim.point.data() + k_bits, claim.point.size() - k_bits);
   auto pa = operand_point(as, d.batch, ta, p.r_m, sk, s_b);
@@ -291,10 +307,10 @@ void verify_matmul(const IntNode& node, VerifierContext& ctx, std::span<const Te
   evals.push_back(va * pa.factor);
   evals.push_back(vb * pb.factor);
   if (select_k) evals.push_back(prefix_selector(sk, d.k));
-  sumcheck::check_final(claim, evals, matmul_terms(evals.size()));
+  ctx.check_final(claim, evals, matmul_terms(evals.size()));
 }
 
-const LayerProofDef kMatMulProof{nullptr, nullptr, prove_matmul, verify_matmul};
+const LayerProofDef kMatMulProof{nullptr, nullptr, prove_matmul, verify_matmul, true};
 
 }  // namespace
 

@@ -16,6 +16,8 @@
 //
 // The protocol of a layer is fixed by what prove() sends and draws; verify() must read and draw
 // exactly the same sequence. Both sides absorb every sent value into the transcript.
+#include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,7 +25,7 @@
 #include "field/extension.hpp"
 #include "hash/transcript.hpp"
 #include "layers/int_graph.hpp"
-#include "sumcheck/sumcheck.hpp"
+#include "sumcheck/zk_sumcheck.hpp"
 
 namespace zk::layers {
 
@@ -61,6 +63,57 @@ struct TensorClaim {
   int tensor = -1;
   std::vector<Fp2> point;
   Fp2 value;
+  // Zero-knowledge mode only: a claim on the tensor's twin, value = (1 - beta) V~(point) +
+  // beta M_V~(point) (docs/zk.md §1); the driver opens the stacked [T ; M] there. Unset: plain.
+  std::optional<Fp2> beta;
+};
+
+// ---- zero-knowledge mode (docs/zk.md §2) ----
+
+// A private tensor's per-proof mask M_V, uniform in K, held as four integer tensors of V's shape
+// with entries in [0, 2^32): M_V = (L0 + 2^32 L1) + u (L2 + 2^32 L3), u the generator of K over
+// F_p. Every map a layer applies to its integer tensors (folds, broadcasts) is F_p-linear, so it
+// applies to M_V limb by limb, through the same integer code paths (the contractions need entries
+// below 2^62, which rules out one int64 per coordinate). Zero on padded entries, like V.
+struct MaskTensor {
+  std::array<IntTensor, 4> limbs;
+};
+// The K-valued table M from the four limb images of one linear map (base-field or K tables).
+template <class Table>
+std::vector<Fp2> combine_mask_limbs(const std::array<Table, 4>& t) {
+  const Fp2 shift(Fp(uint64_t(1) << 32)), u(Fp::zero(), Fp::one());
+  std::vector<Fp2> out(t[0].size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = Fp2(t[0][i]) + shift * Fp2(t[1][i]) + u * (Fp2(t[2][i]) + shift * Fp2(t[3][i]));
+  }
+  return out;
+}
+
+// A sumcheck's claimed sum as the combination sum_i c_i v_i of values the node's proof sent (the
+// output claim, then e.g. a bias evaluation). In plain mode only the sum matters; in ZK mode the
+// values are twin evaluations at the context's current twin challenge, and the context adds the
+// mask term c_i beta eq(point_i, .) M_{V_i} of every private part to the sumcheck (docs/zk.md §2.1).
+struct SumPart {
+  Fp2 coefficient;
+  int tensor = -1;
+  std::vector<Fp2> point;
+  Fp2 value;
+};
+class ClaimedSum {
+ public:
+  explicit ClaimedSum(const TensorClaim& c) { add(Fp2::one(), c.tensor, c.point, c.value); }
+  void add(Fp2 coefficient, int tensor, std::vector<Fp2> point, Fp2 value) {
+    parts_.push_back({coefficient, tensor, std::move(point), value});
+  }
+  std::span<const SumPart> parts() const { return parts_; }
+  Fp2 plain() const {
+    Fp2 s;
+    for (const auto& p : parts_) s += p.coefficient * p.value;
+    return s;
+  }
+
+ private:
+  std::vector<SumPart> parts_;
 };
 
 // ---- lookups ----
@@ -110,8 +163,34 @@ class ProverContext {
     for (auto& x : r) x = challenge();
     return r;
   }
-  // Leaves a claim for the driver to discharge.
+  // Leaves a claim for the driver to discharge (in ZK mode a twin claim for a private tensor).
   virtual void claim(int tensor, std::vector<Fp2> point, Fp2 value) = 0;
+
+  // -- zero-knowledge mode: the layer code is the same in both modes; these decide masked vs plain.
+  virtual bool zk() const { return false; }
+  // The mask of a private tensor in ZK mode; nullptr for a public tensor or in plain mode.
+  virtual const MaskTensor* zk_mask(int /*tensor*/) { return nullptr; }
+  // What the layer sends for a tensor at a point: the MLE value, or in ZK mode, for a private
+  // tensor, its twin at the current twin challenge (the output's beta, then each sumcheck's).
+  virtual Fp2 evaluate(int tensor, std::span<const Fp2> point);
+  // The mask-derived table L(M_V) of a table L(V) built by `map` (IntTensor -> table over Fp or K),
+  // or nullopt when V is public or the mode is plain (docs/zk.md: twin(tensor, L)).
+  template <class Map>
+  std::optional<std::vector<Fp2>> twin(int tensor, Map&& map) {
+    const MaskTensor* m = zk_mask(tensor);
+    if (!m) return std::nullopt;
+    using Table = decltype(map(m->limbs[0]));
+    return combine_mask_limbs(std::array<Table, 4>{map(m->limbs[0]), map(m->limbs[1]), map(m->limbs[2]), map(m->limbs[3])});
+  }
+  // The sumcheck of a layer with private factors: masks[i] is the mask-derived table of a private
+  // table (nullopt: public). Plain mode: ctx.sumcheck(tables, terms, sum.plain()), masks ignored.
+  // ZK mode: the twin sumcheck with a Libra mask, the output's mask terms added, and the final
+  // evaluations of private tables returned as twin values; `point` never contains the twin variable.
+  virtual sumcheck::ProverOutput masked_sumcheck(std::span<const sumcheck::TableRef> tables,
+                                                 std::span<const std::optional<sumcheck::TableRef>> masks,
+                                                 std::span<const sumcheck::Term> terms, const ClaimedSum& sum) {
+    return sumcheck(tables, terms, sum.plain());
+  }
 };
 
 class VerifierContext {
@@ -131,12 +210,31 @@ class VerifierContext {
     return r;
   }
   virtual void claim(int tensor, std::vector<Fp2> point, Fp2 value) = 0;
+
+  // -- zero-knowledge mode (see ProverContext).
+  virtual bool zk() const { return false; }
+  // Whether the layer receives twin values for this tensor (ZK mode and a committed tensor).
+  virtual bool is_private(int /*tensor*/) const { return false; }
+  // The verifier's side of ProverContext::masked_sumcheck; is_private per table. Plain mode:
+  // sumcheck(num_vars, degree_of(terms), sum.plain()).
+  virtual sumcheck::Claim masked_sumcheck(unsigned num_vars, std::span<const sumcheck::Term> terms,
+                                          std::span<const bool> /*is_private*/, const ClaimedSum& sum) {
+    return sumcheck(num_vars, sumcheck::degree_of(terms), sum.plain());
+  }
+  // The final check of the last sumcheck: evaluations as the layer computes them (received values
+  // of private tables, its own values of public ones). Plain mode: sumcheck::check_final.
+  virtual void check_final(const sumcheck::Claim& claim, std::span<const Fp2> evaluations,
+                           std::span<const sumcheck::Term> terms) {
+    sumcheck::check_final(claim, evaluations, terms);
+  }
 };
 
 // One node's share of the proof, in the order prove() produced it.
 struct NodeProof {
   std::vector<Fp2> values;
   std::vector<sumcheck::Proof> sumchecks;
+  // ZK mode only (not serialized yet: the driver's format gains them with the ZK driver).
+  std::vector<sumcheck::ZkProof> zk_sumchecks;
 };
 
 // The proof half of a layer family (a LayerDef points at one; nullptr = not provable yet).
@@ -149,6 +247,9 @@ struct LayerProofDef {
   // One claim per output (in node.outputs order) -> claims on inputs/aux through the context.
   void (*prove)(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> output_claims);
   void (*verify)(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> output_claims);
+  // Whether prove/verify follow the ZK rules of docs/zk.md §2 through the context (a session in
+  // ZK mode refuses the others).
+  bool zk = false;
 };
 
 }  // namespace zk::layers

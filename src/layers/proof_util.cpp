@@ -5,8 +5,12 @@
 
 namespace zk::layers {
 
+Fp2 ProverContext::evaluate(int tensor, std::span<const Fp2> point) {
+  return evaluate_mle(std::span<const Fp>(mle(tensor)), point);
+}
+
 Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point) {
-  const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), point);
+  const Fp2 v = ctx.evaluate(tensor, point);
   ctx.send(v);
   ctx.claim(tensor, point, v);
   return v;

@@ -8,8 +8,9 @@
 
 namespace zk::layers {
 
-// The prover sends the evaluation of a committed tensor's MLE at `point` and records it as a claim
-// on that tensor; the verifier receives it and records the same claim. Returns the value.
+// The prover sends the evaluation of a committed tensor's MLE at `point` (in ZK mode its twin value,
+// ctx.evaluate) and records it as a claim on that tensor; the verifier receives it and records the
+// same claim. Returns the value.
 Fp2 send_evaluation(ProverContext& ctx, int tensor, const std::vector<Fp2>& point);
 Fp2 receive_evaluation(VerifierContext& ctx, int tensor, const std::vector<Fp2>& point);
 // The tensor broadcast (numpy rules) to shape `y`, as an MLE table over y's padded layout.

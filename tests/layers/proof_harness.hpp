@@ -11,6 +11,7 @@
 
 #include "circuit/plan.hpp"
 #include "circuit/session.hpp"
+#include "field/random.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::testing {
@@ -86,6 +87,105 @@ inline HarnessResult run_layer_proofs(const layers::IntGraph& graph, const std::
     }
   }
   return {true, ""};
+}
+
+}  // namespace zk::testing
+
+// ---- zero-knowledge mode (docs/zk.md §2) ----
+namespace zk::testing {
+
+// A fresh uniform mask per private (committed) tensor: the harness's stand-in for the mask tables
+// the driver will commit. From the OS CSPRNG, so two runs differ.
+inline std::map<int, layers::MaskTensor> random_masks(const circuit::Plan& plan) {
+  std::map<int, layers::MaskTensor> masks;
+  for (size_t t = 0; t < plan.num_tensors(); ++t) {
+    if (plan.roles[t] == circuit::Role::Public) continue;
+    layers::MaskTensor m;
+    for (auto& limb : m.limbs) limb = layers::IntTensor(plan.shapes[t]);
+    for (size_t i = 0; i < m.limbs[0].data.size(); ++i) {
+      const Fp2 v = random_fp2();
+      for (int c = 0; c < 2; ++c) {
+        const uint64_t x = (c == 0 ? v.c0() : v.c1()).value();
+        m.limbs[2 * c].data[i] = static_cast<int64_t>(x & 0xffffffffu);
+        m.limbs[2 * c + 1].data[i] = static_cast<int64_t>(x >> 32);
+      }
+    }
+    masks.emplace(static_cast<int>(t), std::move(m));
+  }
+  return masks;
+}
+
+inline Fp2 mask_evaluation(const layers::MaskTensor& m, std::span<const Fp2> point) {
+  const auto& l = m.limbs;
+  const auto table = layers::combine_mask_limbs(
+      std::array{layers::mle_table(l[0]), layers::mle_table(l[1]), layers::mle_table(l[2]), layers::mle_table(l[3])});
+  return evaluate_mle(std::span<const Fp2>(table), point);
+}
+
+struct ZkHarnessResult : HarnessResult {
+  std::vector<layers::NodeProof> proofs;
+  std::vector<layers::TensorClaim> prover_claims;
+  circuit::Witness witness;
+};
+
+// run_layer_proofs in ZK mode (`edit_proof` changes the proofs between prover and verifier): the sessions run with enable_zk, twin claims are checked against
+// the masks directly (stand-in for the stacked opening), every Libra g(point) claim the verifier
+// records against the g the prover sampled (stand-in for the mask pool). A plain claim on a private
+// tensor is a failure: in ZK mode the verifier must never see one.
+inline ZkHarnessResult run_zk_layer_proofs(const layers::IntGraph& graph, const std::vector<layers::IntTensor>& inputs,
+                                           const circuit::Visibility& visibility = {},
+                                           const std::function<void(circuit::Plan&, circuit::Witness&)>& tamper = {},
+                                           const std::function<void(std::vector<layers::NodeProof>&)>& edit_proof = {}) {
+  ZkHarnessResult out;
+  circuit::Plan plan = circuit::make_plan(graph, visibility);
+  out.witness = circuit::make_witness(plan, inputs);
+  if (tamper) tamper(plan, out.witness);
+  const auto masks = random_masks(plan);
+
+  Transcript prover_transcript("zkinfer/test/layer-harness");
+  circuit::ProverSession prover(plan, out.witness, prover_transcript);
+  prover.enable_zk(masks);
+  out.proofs.resize(plan.graph.nodes.size());
+  for (size_t n = plan.graph.nodes.size(); n-- > 0;) out.proofs[n] = prover.prove_node(n, out.prover_claims);
+  if (edit_proof) edit_proof(out.proofs);
+
+  Transcript verifier_transcript("zkinfer/test/layer-harness");
+  circuit::VerifierSession verifier(plan, verifier_transcript);
+  verifier.enable_zk();
+  std::vector<layers::TensorClaim> claims;
+  try {
+    for (size_t n = plan.graph.nodes.size(); n-- > 0;) verifier.verify_node(n, out.proofs[n], claims);
+  } catch (const VerifyError& e) {
+    out.reason = e.what();
+    return out;
+  }
+  for (const auto& c : claims) {
+    const auto it = masks.find(c.tensor);
+    if ((it != masks.end()) != c.beta.has_value()) {
+      out.reason = "claim on '" + plan.names[c.tensor] + "' is " + (c.beta ? "a twin claim on a public" : "plain on a private") + " tensor";
+      return out;
+    }
+    Fp2 value = layers::evaluate_tensor(out.witness.values[c.tensor], c.point);
+    if (c.beta) value = (Fp2::one() - *c.beta) * value + *c.beta * mask_evaluation(it->second, c.point);
+    if (value != c.value) {
+      out.reason = "claim on '" + plan.names[c.tensor] + "' does not match the committed tensor";
+      return out;
+    }
+  }
+  const auto& sampled = prover.libra_masks();
+  const auto& opened = verifier.libra_claims();
+  if (sampled.size() != opened.size()) {
+    out.reason = "the proof's Libra masks and the verifier's mask claims differ in number";
+    return out;
+  }
+  for (size_t i = 0; i < opened.size(); ++i) {
+    if (sampled[i].g.evaluate(opened[i].point) != opened[i].value) {
+      out.reason = "Libra mask claim " + std::to_string(i) + " does not match the sampled mask";
+      return out;
+    }
+  }
+  out.accepted = true;
+  return out;
 }
 
 }  // namespace zk::testing
