@@ -197,14 +197,16 @@ void write_canonical_graph(ByteWriter& w, const layers::IntGraph& g, bool with_w
 }
 
 // Every attribute vector and every weight tensor is written in whichever of these codes is
-// shorter. Lookup tables (the bulk of a key: 2^16 entries per table) sample a smooth function, so
-// neighbouring entries differ by little: deltas take about one byte an entry where plain varints
-// take two or three. Weights are small integers: plain varints. (Arithmetic progressions, stored
-// as start and step, were measured too: they saved under 50 bytes on LeNet-5 and a small GPT and
-// are left out, since a few bytes that expand to any length are one more thing to bound.)
+// shortest. Lookup tables (the bulk of a key: 2^16 entries per table) sample a function on
+// consecutive integers, so neighbouring entries differ by little (deltas: about a byte an entry
+// where plain varints take two or three), and often by the same amount for long stretches: a ReLU
+// table is two runs (0, then +1), a GELU table's flat stretches are runs of 0. Weights are small
+// integers: plain varints. (Whole-vector arithmetic progressions were measured too: under 50 bytes
+// saved on LeNet-5 and a small GPT; runs of equal deltas cover them.)
 enum class VectorCode : uint8_t {
-  Varints = 0,  // each value zigzag-varint coded
-  Deltas = 1,   // v[0], then v[i] - v[i-1], zigzag-varint coded (wrapping differences)
+  Varints = 0,    // each value zigzag-varint coded
+  Deltas = 1,     // v[0], then v[i] - v[i-1], zigzag-varint coded (wrapping differences)
+  DeltaRuns = 2,  // (delta, repeat) varint pairs, the first delta from 0; attribute vectors only
 };
 
 uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
@@ -236,32 +238,78 @@ uint64_t read_varint(ByteReader& r) {
   r.fail("holds an overlong varint");
 }
 
-void write_vector(ByteWriter& w, std::span<const int64_t> v) {
-  write_varint(w, v.size());
-  size_t varints = 0, deltas = 0;
+// v[i] - v[i-1] (v[-1] = 0), wrapping.
+uint64_t delta_at(std::span<const int64_t> v, size_t i) {
+  return zigzag(static_cast<int64_t>(static_cast<uint64_t>(v[i]) - (i ? static_cast<uint64_t>(v[i - 1]) : 0)));
+}
+
+// Runs of equal deltas, as (first index, length).
+std::vector<std::pair<size_t, size_t>> delta_runs(std::span<const int64_t> v) {
+  std::vector<std::pair<size_t, size_t>> runs;
   for (size_t i = 0; i < v.size(); ++i) {
-    const uint64_t previous = i ? static_cast<uint64_t>(v[i - 1]) : 0;
+    if (i && delta_at(v, i) == delta_at(v, runs.back().first)) {
+      ++runs.back().second;
+    } else {
+      runs.emplace_back(i, 1);
+    }
+  }
+  return runs;
+}
+
+void write_vector(ByteWriter& w, std::span<const int64_t> v, bool runs_allowed) {
+  write_varint(w, v.size());
+  size_t varints = 0, deltas = 0, runs_size = SIZE_MAX;
+  for (size_t i = 0; i < v.size(); ++i) {
     varints += varint_size(zigzag(v[i]));
-    deltas += varint_size(zigzag(static_cast<int64_t>(static_cast<uint64_t>(v[i]) - previous)));
+    deltas += varint_size(delta_at(v, i));
+  }
+  const auto runs = runs_allowed ? delta_runs(v) : std::vector<std::pair<size_t, size_t>>{};
+  if (runs_allowed) {
+    runs_size = 0;
+    for (auto [first, length] : runs) runs_size += varint_size(delta_at(v, first)) + varint_size(length);
+  }
+  if (runs_size < std::min(varints, deltas)) {
+    w.u8(static_cast<uint8_t>(VectorCode::DeltaRuns));
+    for (auto [first, length] : runs) {
+      write_varint(w, delta_at(v, first));
+      write_varint(w, length);
+    }
+    return;
   }
   const bool delta = deltas < varints;
   w.u8(static_cast<uint8_t>(delta ? VectorCode::Deltas : VectorCode::Varints));
-  uint64_t previous = 0;
-  for (int64_t x : v) {
-    write_varint(w, zigzag(static_cast<int64_t>(static_cast<uint64_t>(x) - (delta ? previous : 0))));
-    previous = static_cast<uint64_t>(x);
-  }
+  for (size_t i = 0; i < v.size(); ++i) write_varint(w, delta ? delta_at(v, i) : zigzag(v[i]));
 }
 
-// A pooled attribute is stored once but copied into every node that refers to it, so what the
-// nodes' attributes hold is not bounded by the file's size. At most this many values (512 MiB as
-// int64): over ten times the tables of a GPT-2-small-sized model (12 layers, a few 2^16-entry
-// tables each), while a hostile key of a few kilobytes cannot ask for terabytes.
-constexpr uint64_t kMaxAttributeValues = uint64_t(1) << 26;
+// A run of deltas is a few bytes whatever its length, and a pooled attribute is copied into every
+// node that refers to it, so what the attributes hold is not bounded by the file's size. The pool
+// (distinct vectors) may hold 2^24 values (128 MiB as int64), the nodes' copies 2^25 (256 MiB).
+// A GPT-2-small-sized model has a few dozen lookup nodes of 2^16 entries, about 3M values even
+// with every table distinct: five and ten times below; a hostile key of a few bytes cannot ask
+// for more than this.
+constexpr uint64_t kMaxPoolValues = uint64_t(1) << 24;
+constexpr uint64_t kMaxAttributeValues = uint64_t(1) << 25;
 
-std::vector<int64_t> read_vector(ByteReader& r) {
+// `pool_budget`: how many more values the attribute pool may hold; null for weights, whose count
+// the tensor's shape bounds and which are never coded in runs.
+std::vector<int64_t> read_vector(ByteReader& r, uint64_t* pool_budget) {
   const uint64_t n = read_varint(r);
   const uint8_t code = r.u8();
+  if (pool_budget) {
+    if (n > *pool_budget) r.fail("has an attribute pool of more than " + std::to_string(kMaxPoolValues) + " values");
+    *pool_budget -= n;
+  }
+  if (code == static_cast<uint8_t>(VectorCode::DeltaRuns) && pool_budget) {
+    std::vector<int64_t> v(static_cast<size_t>(n));
+    uint64_t value = 0;
+    for (size_t i = 0; i < v.size();) {
+      const uint64_t delta = static_cast<uint64_t>(unzigzag(read_varint(r)));
+      const uint64_t length = read_varint(r);
+      if (length == 0 || length > v.size() - i) r.fail("holds a vector whose runs do not add up to its length");
+      for (const size_t end = i + length; i < end; ++i) v[i] = static_cast<int64_t>(value += delta);
+    }
+    return v;
+  }
   if (code != static_cast<uint8_t>(VectorCode::Varints) && code != static_cast<uint8_t>(VectorCode::Deltas)) {
     r.fail("holds a vector of unknown encoding " + std::to_string(code));
   }
@@ -293,10 +341,10 @@ void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
     }
   }
   write_graph_as(w, g, with_weights,
-                 {[&](const layers::IntTensor& t) { write_vector(w, t.data); },
+                 {[&](const layers::IntTensor& t) { write_vector(w, t.data, false); },
                   [&] {
                     write_varint(w, pool.size());
-                    for (const auto* values : pool) write_vector(w, *values);
+                    for (const auto* values : pool) write_vector(w, *values, true);
                   },
                   [&](const std::vector<int64_t>& values) { write_varint(w, index.at(values)); }});
 }
@@ -333,7 +381,7 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
     layers::IntTensor& value = g.constants[id];
     value.shape = g.tensors[id].shape;
     if (with_weights) {
-      value.data = read_vector(r);
+      value.data = read_vector(r, nullptr);
       if (value.data.size() != checked_elements(r, value.shape)) {
         r.fail("holds a tensor whose data does not match its shape");
       }
@@ -345,7 +393,8 @@ layers::IntGraph read_graph(ByteReader& r, bool with_weights) {
     r.fail("has an impossible attribute pool size (" + std::to_string(pool_size) + ")");
   }
   std::vector<std::vector<int64_t>> pool(static_cast<size_t>(pool_size));
-  for (auto& values : pool) values = read_vector(r);
+  uint64_t pool_budget = kMaxPoolValues;
+  for (auto& values : pool) values = read_vector(r, &pool_budget);
   // Copied into the nodes only once every reference has been counted, so that a hostile count is
   // refused before anything is copied.
   std::vector<std::pair<std::vector<int64_t>*, size_t>> references;

@@ -92,6 +92,18 @@ TEST(Formats, SharedTableIsStoredOnce) {
   EXPECT_LT(one, 4097u * 2);
 }
 
+TEST(Formats, RunsOfEqualStepsCostAFewBytes) {
+  // A ReLU table over [-2^15, 2^15): 2^15 zeros, then 0, 1, 2, ...: two runs of deltas.
+  IntGraph g = lookup_graph(1, 4);
+  std::vector<int64_t> relu;
+  for (int64_t v = -(1 << 15); v < (1 << 15); ++v) relu.push_back(std::max<int64_t>(v, 0));
+  const size_t before = io::write_model(g).size();
+  g.nodes[0].attrs["extra"] = relu;
+  const auto bytes = io::write_model(g);
+  EXPECT_LT(bytes.size() - before, 32u);
+  EXPECT_EQ(io::read_model(bytes).graph.nodes[0].attrs.at("extra"), relu);
+}
+
 TEST(Formats, KeysReadBackProveVerifyAndKeepTheArchitectureHash) {
   const auto keys = prover::setup(lookup_graph(), test_params(), kPublicIO);
   const auto vk = io::read_verifying_key(io::write_verifying_key(keys.vk));
@@ -176,10 +188,16 @@ TEST(Formats, HostileLengthsAreRefusedBeforeAllocating) {
             std::string::npos);
   const auto long_vector = read_error([](io::ByteWriter& w) {
     put_varint(w, 1);
-    put_varint(w, uint64_t(1) << 50);  // 2^50 values
+    put_varint(w, uint64_t(1) << 20);  // 2^20 values in a few bytes
     w.u8(1);
   });
-  EXPECT_NE(long_vector.find("impossible length field"), std::string::npos) << long_vector;
+  EXPECT_EQ(long_vector, "the verifying key has an impossible length field (1048576)");
+  const auto huge_vector = read_error([](io::ByteWriter& w) {
+    put_varint(w, 1);
+    put_varint(w, uint64_t(1) << 50);
+    w.u8(1);
+  });
+  EXPECT_EQ(huge_vector, "the verifying key has an attribute pool of more than 16777216 values");
   const auto overlong = read_error([](io::ByteWriter& w) {
     for (int i = 0; i < 11; ++i) w.u8(0xFF);
   });
@@ -194,17 +212,51 @@ TEST(Formats, HostileLengthsAreRefusedBeforeAllocating) {
 }
 
 TEST(Formats, HostileReferencesCannotExpandWithoutBound) {
-  // One 2^16-value entry (2^16 bytes of zero deltas), referenced 1025 times: 2^26 + 2^16 values,
+  // One 2^16-value entry (a single run: 6 bytes), referenced 513 times: 2^25 + 2^16 values,
   // refused before a single copy is made.
   const auto e = read_error([](io::ByteWriter& w) {
     put_varint(w, 1);
     put_varint(w, 1 << 16);
-    w.u8(1);
-    for (int i = 0; i < (1 << 16); ++i) w.u8(0);
-    w.count(1025);
-    for (int n = 0; n < 1025; ++n) put_node(w, 0);
+    w.u8(2);
+    put_varint(w, 2);  // delta +1
+    put_varint(w, 1 << 16);
+    w.count(513);
+    for (int n = 0; n < 513; ++n) put_node(w, 0);
   });
-  EXPECT_EQ(e, "the verifying key has attributes of more than 67108864 values in all");
+  EXPECT_EQ(e, "the verifying key has attributes of more than 33554432 values in all");
+  // A run is a few bytes for any length: the pool itself is bounded too.
+  const auto pool = read_error([](io::ByteWriter& w) {
+    put_varint(w, 2);
+    for (int k = 0; k < 2; ++k) {
+      put_varint(w, 1 << 23 | 1);
+      w.u8(2);
+      put_varint(w, 0);
+      put_varint(w, 1 << 23 | 1);
+    }
+  });
+  EXPECT_EQ(pool, "the verifying key has an attribute pool of more than 16777216 values");
+}
+
+TEST(Formats, RunsMustAddUpToTheLength) {
+  for (uint64_t length : {uint64_t(0), uint64_t(11), uint64_t(1) << 40}) {
+    const auto e = read_error([&](io::ByteWriter& w) {
+      put_varint(w, 1);
+      put_varint(w, 10);
+      w.u8(2);
+      put_varint(w, 2);
+      put_varint(w, length);
+    });
+    EXPECT_EQ(e, "the verifying key holds a vector whose runs do not add up to its length") << length;
+  }
+  // Weights are never coded in runs.
+  IntGraph g = lookup_graph(1, 4);
+  auto model = io::write_model(g);
+  // w = [-1, 0, 1, -1, 0, 1, -1, 0]: count 8, code 0 (varints), zigzag values.
+  const std::vector<uint8_t> weights = {8, 0, 1, 0, 2, 1, 0, 2, 1, 0};
+  const auto at = std::search(model.begin(), model.end(), weights.begin(), weights.end());
+  ASSERT_NE(at, model.end());
+  at[1] = 2;
+  EXPECT_EQ(error_of([&] { io::read_model(model); }), "the compiled model holds a vector of unknown encoding 2");
 }
 
 TEST(Formats, EveryTruncationIsAOneLineError) {
