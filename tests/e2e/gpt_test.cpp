@@ -58,7 +58,8 @@ modelgen::Spec gpt_spec(modelgen::Mask mask) {
   s.heads = 2;
   s.vocab = 64;
   s.mask = mask;
-  s.tie_embeddings = mask == modelgen::Mask::kWhere;  // both LM head forms, GPT-2's tied one too
+  // The Where variant also takes GPT-2's other export forms: tied LM head, fused c_attn + Split.
+  s.tie_embeddings = s.fused_qkv = mask == modelgen::Mask::kWhere;
   return s;
 }
 
@@ -199,8 +200,9 @@ TEST_P(GptBlock, ProvesFusedLayerNormsAndRejectsEveryTamperedValue) {
 INSTANTIATE_TEST_SUITE_P(Gelu, GptBlock, ::testing::Values(modelgen::Gelu::kErf, modelgen::Gelu::kTanh),
                          [](const auto& info) { return info.param == modelgen::Gelu::kErf ? "erf" : "tanh"; });
 
-// The whole decoder from token ids: the embedding lookups by run-time ids, two blocks and the final
-// LayerNorm, the LM head (untied, or tied as Transpose of the token table).
+// The whole decoder from token ids: the embedding lookups by run-time ids, two blocks (separate
+// q/k/v projections, or one split c_attn) and the final LayerNorm, the LM head (untied, or tied
+// as Transpose of the token table).
 class Gpt : public ::testing::TestWithParam<modelgen::Mask> {};
 
 TEST_P(Gpt, ProvesLogitsFromTokenIdsAndRejectsEveryTamperedValue) {

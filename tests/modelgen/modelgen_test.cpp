@@ -220,6 +220,13 @@ TEST(Modelgen, GptBlock) {
   ops = op_types(generate(s).proto);
   for (const char* op : {"Tanh", "Pow", "Trilu", "Where"}) EXPECT_TRUE(ops.count(op)) << op;
   EXPECT_FALSE(ops.count("Erf"));
+  // GPT-2's c_attn: one [64, 192] projection and a Split, the same parameter count as q/k/v.
+  s.fused_qkv = true;
+  s.opset = 13;
+  validate(s, {1, 12, 64}, block_params(64, 256));
+  const Model m = generate(s);
+  EXPECT_TRUE(op_types(m.proto).count("Split"));
+  EXPECT_EQ(initializer(m.proto, "transformer.h.0.attn.c_attn.weight").dims(1), 192);
 }
 
 TEST(Modelgen, DynamicAndFixedBatch) {
@@ -538,6 +545,19 @@ Tensor run(const onnx::ModelProto& m, const Tensor& input, Seen seen) {
       for (float i : idx.v)
         r.v.insert(r.v.end(), data.v.begin() + static_cast<int64_t>(i) * row,
                    data.v.begin() + (static_cast<int64_t>(i) + 1) * row);
+    } else if (op == "Split") {  // along the last axis, into equal parts (all the generator emits)
+      const Tensor& x = in(0);
+      const int64_t parts = n.output_size(), d = x.shape.back() / parts;
+      for (int64_t o = 0; o < parts; ++o) {
+        Tensor part;
+        part.shape = x.shape;
+        part.shape.back() = d;
+        for (int64_t row = 0; row < x.size() / x.shape.back(); ++row)
+          part.v.insert(part.v.end(), x.v.begin() + row * x.shape.back() + o * d,
+                        x.v.begin() + row * x.shape.back() + (o + 1) * d);
+        if (o > 0) env[n.output(o)] = part;
+        else r = std::move(part);
+      }
     } else if (op == "Trilu") {
       r = in(0);
       const int64_t c = r.shape[1];
@@ -652,6 +672,7 @@ TEST(Modelgen, ActivationsStayOrderOne) {
   g.mask = Mask::kWhere;
   g.tie_embeddings = true;
   g.gelu = Gelu::kTanh;
+  g.fused_qkv = true;
   check_activations(g, {1, 32, 512});
   Spec blk = default_spec(Kind::kGptBlock);
   blk.context = 16;  // GPT-2 small's width and heads; fewer tokens keep the naive evaluator quick
@@ -715,6 +736,7 @@ TEST(Modelgen, GptIsCausal) {
     s.mask = mask;
     s.context = 8;
     s.vocab = 20;
+    s.fused_qkv = mask == Mask::kWhere;
     expect_causal(s, ref::Tensor{{1, 8}, {1, 2, 3, 4, 5, 6, 7, 8}}, 5, 19, 5);
   }
 }

@@ -26,6 +26,7 @@ kinds:
                      (--layers 12 only sets the residual init scale)
 transformer options:
   --gelu erf|tanh          nn.GELU()'s erf form (default) or GPT-2's tanh approximation
+  --fused-qkv              one c_attn projection split into Q, K, V (as GPT-2 and nanoGPT) instead of three
 common options:
   -o, --output FILE        write the ONNX model
   --example-input FILE     write a random input as {"input_data": [[...]]}
@@ -123,6 +124,7 @@ int run(int argc, char** argv) {
       else throw zk::Error("--gelu: expected erf or tanh, got '" + v + "'");
     }
     else if (a == "--tie-embeddings") spec.tie_embeddings = true;
+    else if (a == "--fused-qkv") spec.fused_qkv = true;
     else throw zk::Error("unknown option '" + a + "' (see --help)");
   }
   if (out_path.empty() && input_path.empty()) throw zk::Error("nothing to do: give -o FILE and/or --example-input FILE");

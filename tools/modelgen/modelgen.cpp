@@ -154,6 +154,11 @@ class Builder {
     set_raw(*t, v.data(), v.size() * sizeof(int64_t));
     return name;
   }
+  bool has_initializer(const std::string& name) const {
+    for (const auto& t : g_->initializer())
+      if (t.name() == name) return true;
+    return false;
+  }
   std::string add_bool(const std::string& name, const std::vector<int64_t>& dims, const std::vector<uint8_t>& v) {
     auto* t = g_->add_initializer();
     t->set_name(name);
@@ -363,6 +368,7 @@ struct BlockShape {
   int64_t seq, width, heads, ff;
   float residual_scale;  // shrinks the residual-branch projections so depth does not grow the stream
   Gelu gelu;
+  bool fused_qkv;
 };
 
 // Pre-LN transformer block: x + Attn(LN1(x)), then + MLP(LN2(.)). `mask` is empty (no mask), an
@@ -375,9 +381,25 @@ std::string block(Builder& b, const std::string& key, const std::string& x, cons
 
   auto ln1 = layer_norm(b, scope + "/ln_1", key + ".ln_1", x, d);
   const std::string as = scope + "/attn";
-  auto q = linear(b, as + "/q_proj", key + ".attn.q_proj", ln1, d, d, lecun(d));
-  auto k = linear(b, as + "/k_proj", key + ".attn.k_proj", ln1, d, d, lecun(d));
-  auto v = linear(b, as + "/v_proj", key + ".attn.v_proj", ln1, d, d, lecun(d));
+  std::string q, k, v;
+  if (s.fused_qkv) {
+    // q, k, v = c_attn(x).split(width, dim=2): Split's sizes are an input from opset 13 on.
+    auto qkv = linear(b, as + "/c_attn", key + ".attn.c_attn", ln1, d, 3 * d, lecun(d));
+    const std::string sizes = "split_" + std::to_string(d) + "x3";
+    if (!b.has_initializer(sizes)) b.add_int64(sizes, {3}, {d, d, d});
+    q = b.node("Split", as, {qkv, sizes}, [](onnx::NodeProto& n) {
+      attr_int(n, "axis", 2);
+      n.add_output(n.name() + "_output_1");
+      n.add_output(n.name() + "_output_2");
+    });
+    const std::string stem = q.substr(0, q.size() - 1);  // ".../Split_output_"
+    k = stem + "1";
+    v = stem + "2";
+  } else {
+    q = linear(b, as + "/q_proj", key + ".attn.q_proj", ln1, d, d, lecun(d));
+    k = linear(b, as + "/k_proj", key + ".attn.k_proj", ln1, d, d, lecun(d));
+    v = linear(b, as + "/v_proj", key + ".attn.v_proj", ln1, d, d, lecun(d));
+  }
   auto split = b.shape_const({nb, t, h, dh});
   auto heads = [&](const std::string& y, std::initializer_list<int64_t> perm) {
     auto r = b.node("Reshape", as, {y, split});
@@ -517,7 +539,8 @@ Model tiny_transformer(const Spec& spec) {
   check_positive(spec.seq, "seq");
   Builder b(spec);
   const int64_t n = b.batch();
-  const BlockShape s{spec.seq, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width, 1.0f, spec.gelu};
+  const BlockShape s{spec.seq, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width, 1.0f, spec.gelu,
+                     spec.fused_qkv};
   std::vector<int64_t> shape{n, spec.seq, spec.width};
   b.input("input", onnx::TensorProto::FLOAT, shape);
   auto x = block(b, "block", "input", s, "", Mask::kAdditive);
@@ -548,7 +571,7 @@ BlockShape gpt_block_shape(const Spec& spec) {
   check_positive(spec.layers, "layers");
   check_positive(spec.context, "context");
   return {spec.context, spec.width, spec.heads, spec.ff ? spec.ff : 4 * spec.width,
-          1.0f / std::sqrt(2.0f * static_cast<float>(spec.layers)), spec.gelu};
+          1.0f / std::sqrt(2.0f * static_cast<float>(spec.layers)), spec.gelu, spec.fused_qkv};
 }
 
 Model gpt(const Spec& spec) {

@@ -56,6 +56,9 @@ struct Spec {
   int64_t vocab = 512;        // gpt
   Mask mask = Mask::kAdditive;
   Gelu gelu = Gelu::kErf;
+  // One [width, 3·width] projection split into Q, K, V (GPT-2's and nanoGPT's c_attn, exported as
+  // MatMul, Add, Split) instead of three separate projections.
+  bool fused_qkv = false;
   bool tie_embeddings = false;  // gpt: LM head = Transpose(token embedding), as GPT-2 ties them
 };
 
