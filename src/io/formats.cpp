@@ -335,10 +335,21 @@ void write_graph(ByteWriter& w, const layers::IntGraph& g, bool with_weights) {
   // softmax), so the pool stores it once; the order is first use, so equal graphs give equal bytes.
   std::map<std::vector<int64_t>, size_t> index;
   std::vector<const std::vector<int64_t>*> pool;
+  uint64_t pool_values = 0, attribute_values = 0;
   for (const auto& n : g.nodes) {
     for (const auto& [key, values] : n.attrs) {
-      if (index.emplace(values, pool.size()).second) pool.push_back(&values);
+      if (index.emplace(values, pool.size()).second) {
+        pool.push_back(&values);
+        pool_values += values.size();
+      }
+      attribute_values += values.size();
     }
+  }
+  // What read_graph would refuse is refused here, at compile or setup, not when the file is read.
+  if (pool_values > kMaxPoolValues || attribute_values > kMaxAttributeValues) {
+    throw Error("cannot serialise a graph with attributes of " + std::to_string(attribute_values) + " values (" +
+                std::to_string(pool_values) + " distinct): the limits are " + std::to_string(kMaxAttributeValues) +
+                " and " + std::to_string(kMaxPoolValues));
   }
   write_graph_as(w, g, with_weights,
                  {[&](const layers::IntTensor& t) { write_vector(w, t.data, false); },
