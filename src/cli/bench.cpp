@@ -63,6 +63,7 @@ struct BenchOptions {
   int repeat = 3;
   std::string json, input, preset = "accuracy";
   bool profile = false;
+  bool all_public = false;  // input, weights and output public (default: compile's defaults)
 };
 
 struct Row {
@@ -204,7 +205,9 @@ Row bench_one(const std::string& name, const BenchOptions& o) {
   for (int r = 0; r < o.repeat; ++r) {
     keys = {};
     const auto t = Clock::now();
-    keys = prover::setup(ig);
+    circuit::Visibility visibility;
+    if (o.all_public) visibility = {false, false, false};
+    keys = prover::setup(ig, prover::default_pcs_params(), visibility);
     setup_t.push_back(since(t));
   }
   row.pk_bytes = io::write_proving_key(keys.pk).size();
@@ -352,6 +355,8 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--profile", o->profile, "also print where the prove time goes, per prover phase");
   cmd->add_option("--input", o->input, "input JSON (default: seeded uniform [0, 1) values)");
   cmd->add_option("--preset", o->preset, "quantization preset")->check(CLI::IsMember({"accuracy", "cost"}));
+  cmd->add_flag("--public", o->all_public,
+                "input, weights and output public (default: compile's defaults, input and weights private)");
   cmd->footer("Example: zkinfer bench lenet5 mlp-1m --repeat 5 --profile");
   cmd->callback([o] {
     output_flags().json = o->json == "-";
