@@ -10,8 +10,10 @@ packages=(
   libbenchmark-dev                # kernel benchmarks
   libcli11-dev nlohmann-json3-dev # command line, JSON
 )
-# scripts/fuzz.sh passes "--fuzz" for the libFuzzer toolchain; the tests and CI do not need it.
-if [ "${1:-}" = "--fuzz" ]; then packages+=(clang libomp-dev); fi
+# scripts/sanitize.sh (CI's hostile-input stage) passes "--fuzz" for the clang toolchain. The
+# sanitizer and libFuzzer runtimes (libclang-rt-dev) and llvm-symbolizer (llvm: readable stack
+# traces in sanitizer reports) are only "recommended" by clang, which --no-install-recommends skips.
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang libclang-rt-dev llvm libomp-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -535,9 +535,10 @@ TEST(Pcs, LibraMaskEvaluationAsCombinationClaim) {
 TEST(Pcs, MalformedWeightedAndCombinationClaims) {
   std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 15), random_fp_vector(16)};
   auto [c, data] = commit(polys, test_params(true));
-  const OpeningProof proof = [&] {
+  // Captured by an init-capture: clang 14 (the sanitizer build) cannot capture a structured binding.
+  const OpeningProof proof = [&d = data] {
     Transcript t(kLabel);
-    return open(*data, ClaimSet{}, t);
+    return open(*d, ClaimSet{}, t);
   }();
   std::vector<WeightedClaim> weighted(1);
   weighted[0].poly = 0;  // 2^15 entries: over the limit
