@@ -119,7 +119,7 @@ void write_params(ByteWriter& w, const pcs::PcsParams& p) {
   w.u32(p.num_queries);
   w.u32(p.pow_bits);
   w.u32(p.final_log_size);
-  w.u8(p.hiding ? 1 : 0);
+  w.u8(pcs::hiding_flag(p));
 }
 
 pcs::PcsParams read_params(ByteReader& r) {
@@ -129,9 +129,7 @@ pcs::PcsParams read_params(ByteReader& r) {
   p.num_queries = r.u32();
   p.pow_bits = r.u32();
   p.final_log_size = r.u32();
-  const uint8_t hiding = r.u8();
-  if (hiding > 1) r.fail("has an invalid hiding flag");
-  p.hiding = hiding == 1;
+  if (!pcs::set_hiding_flag(p, r.u8())) r.fail("has an invalid hiding flag");
   try {
     p.validate();
   } catch (const Error& e) {

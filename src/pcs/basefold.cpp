@@ -527,7 +527,7 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
 
   // 1. Hiding: commit to a fresh uniformly random table M before any challenge that depends on it.
   OpeningMask mask;
-  if (params.hiding) {
+  if (params.masked_opening()) {
     mask = sample_opening_mask(n, schedule, params);
     proof.mask_root = mask.tree->root();
     transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
@@ -542,7 +542,7 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
   // 3. Hiding: mu = <M, W>, then the whole opening runs on U = T + rho*M with claim y + rho*mu.
   //    U is uniform over K^N whatever T is, so everything derived from it is simulatable.
   CommitPhase phase;
-  if (params.hiding) {
+  if (params.masked_opening()) {
     const Fp2 mu = inner_product(std::span<const Fp2>(mask.table), std::span<const Fp2>(w));
     proof.mask_value = mu;
     transcript.absorb("pcs.zk_mask_sum", mu);
@@ -578,13 +578,13 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
       for (size_t r : unique) {
         proof.layer0_rows.insert(proof.layer0_rows.end(), data.codeword.begin() + r * width,
                                  data.codeword.begin() + (r + 1) * width);
-        if (params.hiding) {
+        if (params.masked_opening()) {
           proof.mask_rows.insert(proof.mask_rows.end(), mask.codeword.begin() + r * width,
                                  mask.codeword.begin() + (r + 1) * width);
         }
       }
       proof.merkle.push_back(data.tree->open(unique));
-      if (params.hiding) proof.mask_merkle = mask.tree->open(unique);
+      if (params.masked_opening()) proof.mask_merkle = mask.tree->open(unique);
     } else {
       const std::vector<Fp2>& cw = phase.layers[layer - 1];
       std::vector<Fp2> opened;
@@ -621,12 +621,13 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
   absorb_header(transcript, commitment, claim_set);
   const Schedule schedule = detail::make_schedule(n, params);
   const size_t num_layers = schedule.num_layers();
-  const bool hiding = params.hiding;
+  const bool hiding = params.hiding;  // salted leaves
+  const bool masked = params.masked_opening();  // the opening runs on T + rho*M
 
   // Shape first, so that nothing below indexes out of range on a hostile proof.
-  if (proof.mask_root.has_value() != hiding || proof.mask_value.has_value() != hiding) reject("proof shape: mask");
-  if (!hiding && (!proof.mask_rows.empty() || !proof.mask_merkle.siblings.empty() || !proof.mask_merkle.salts.empty())) {
-    reject("proof shape: mask openings without hiding");
+  if (proof.mask_root.has_value() != masked || proof.mask_value.has_value() != masked) reject("proof shape: mask");
+  if (!masked && (!proof.mask_rows.empty() || !proof.mask_merkle.siblings.empty() || !proof.mask_merkle.salts.empty())) {
+    reject("proof shape: mask openings without a masked opening");
   }
   if (proof.sumcheck.size() != schedule.s) reject("proof shape: number of sumcheck rounds");
   if (proof.layer_roots.size() != num_layers - 1) reject("proof shape: number of layer roots");
@@ -635,12 +636,12 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
   if (proof.merkle.size() != num_layers) reject("proof shape: number of Merkle proofs");
 
   // 1. Batching, and in hiding mode the switch to U = T + rho*M.
-  if (hiding) transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
+  if (masked) transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
   const std::vector<Fp2> betas = transcript.challenge_ext_vector("pcs.batch", claims.size());
   Fp2 claim = Fp2::zero();
   for (size_t k = 0; k < claims.size(); ++k) claim += betas[k] * claims[k].value;
   Fp2 rho = Fp2::zero();
-  if (hiding) {
+  if (masked) {
     transcript.absorb("pcs.zk_mask_sum", *proof.mask_value);
     rho = transcript.challenge_ext("pcs.zk_rho");
     claim += rho * *proof.mask_value;
@@ -708,7 +709,7 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
 
     // Layer 0 in hiding mode: the rows of U are T's rows plus rho times M's, both authenticated.
     std::vector<Fp2> u_rows;
-    if (layer == 0 && hiding) {
+    if (layer == 0 && masked) {
       if (proof.mask_rows.size() != unique.size() * width) reject("query openings: mask rows have the wrong number of symbols");
       if (proof.mask_merkle.salts.size() != unique.size()) reject("query openings: mask salts");
       for (size_t a = 0; a < unique.size(); ++a) {
@@ -732,7 +733,7 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
       const Fp g_inv = detail::coset_shift_inverse(m, k, unique[a]);
       if (layer > 0) {
         folded[a] = folder.fold(proof.folded_rows[layer - 1].data() + a * width, k, g_inv, a_ptr);
-      } else if (hiding) {
+      } else if (masked) {
         folded[a] = folder.fold(u_rows.data() + a * width, k, g_inv, a_ptr);
       } else {
         folded[a] = folder.fold(proof.layer0_rows.data() + a * width, k, g_inv, a_ptr);

@@ -36,6 +36,12 @@ struct PcsParams {
   // Zero-knowledge openings: salted Merkle leaves, a random mask polynomial in the packing, and
   // each opening run on T + rho*M for a fresh random table M (docs/pcs.md, "Zero knowledge").
   bool hiding = false;
+  // With `hiding`: whether each opening is also zero-knowledge (the fresh mask table M above).
+  // Without it, a hiding commitment keeps its salted leaves and top-subcube mask but opens like a
+  // plain one -- what the end-to-end prover uses until its layer proofs are zero-knowledge
+  // (docs/zk.md): they reveal evaluations anyway, and M costs 2-10x the plain opening.
+  bool zk_opening = true;
+  bool masked_opening() const { return hiding && zk_opening; }
 
   // Throws zk::Error naming the first out-of-range field.
   void validate() const;
@@ -153,6 +159,17 @@ void verify(const Commitment& commitment, std::span<const Claim> claims, const O
             Transcript& transcript);
 void verify(const Commitment& commitment, const ClaimSet& claims, const OpeningProof& proof,
             Transcript& transcript);
+
+// The hiding and zk_opening flags as one byte (0 plain, 1 hiding with zero-knowledge openings,
+// 2 hiding with plain openings), shared by every file that stores PcsParams. set_hiding_flag
+// returns false on any other value.
+inline uint8_t hiding_flag(const PcsParams& p) { return p.hiding ? (p.zk_opening ? 1 : 2) : 0; }
+inline bool set_hiding_flag(PcsParams& p, uint8_t flag) {
+  if (flag > 2) return false;
+  p.hiding = flag != 0;
+  p.zk_opening = flag != 2;
+  return true;
+}
 
 // Little-endian, length-checked. Parsers throw zk::Error on truncated or hostile input.
 std::vector<uint8_t> serialize(const OpeningProof& proof);

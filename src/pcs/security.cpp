@@ -31,7 +31,7 @@ SecurityBits security_bits(const PcsParams& params, uint64_t poly_size) {
 
   // Sumcheck: s rounds of degree 2 (2/|K| each) plus the random batching of claims (1/|K|), and
   // in hiding mode the combination y + rho*mu (1/|K|: a false y survives one value of rho).
-  out.sumcheck = lf - std::log2(2.0 * schedule.s + 1.0 + (params.hiding ? 1.0 : 0.0));
+  out.sumcheck = lf - std::log2(2.0 * schedule.s + 1.0 + (params.masked_opening() ? 1.0 : 0.0));
 
   // Sums over the fold rounds of the domain size and of its square (round j folds 2^(m-j)).
   double sum_m = 0, sum_m2 = 0;
@@ -41,7 +41,7 @@ SecurityBits security_bits(const PcsParams& params, uint64_t poly_size) {
   }
   // Hiding mode: layer 0 is the line T + rho*M through two committed words, one more
   // proximity-gap event on the full domain.
-  if (params.hiding) {
+  if (params.masked_opening()) {
     sum_m += std::exp2(double(m));
     sum_m2 += std::exp2(2.0 * double(m));
   }

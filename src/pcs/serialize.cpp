@@ -119,7 +119,7 @@ std::vector<uint8_t> serialize(const Commitment& c) {
   w.u32(p.num_queries);
   w.u32(p.pow_bits);
   w.u32(p.final_log_size);
-  w.u8(p.hiding);
+  w.u8(hiding_flag(p));
   w.count(c.layout.polys.size());
   for (const Placement& pl : c.layout.polys) w.u8(static_cast<uint8_t>(pl.num_vars));
   return w.take();
@@ -136,9 +136,7 @@ Commitment deserialize_commitment(std::span<const uint8_t> bytes) {
   p.num_queries = r.u32();
   p.pow_bits = r.u32();
   p.final_log_size = r.u32();
-  const uint8_t hiding = r.u8();
-  if (hiding > 1) r.fail("has an invalid hiding flag");
-  p.hiding = hiding;
+  if (!set_hiding_flag(p, r.u8())) r.fail("has an invalid hiding flag");
   p.validate();
   std::vector<unsigned> num_vars(r.count(1));
   for (unsigned& v : num_vars) v = r.u8();

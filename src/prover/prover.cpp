@@ -24,6 +24,11 @@ const layers::IntTensor& weight_value(const layers::IntGraph& graph, int t) {
 pcs::PcsParams key_params(const pcs::PcsParams& base, const circuit::Visibility& visibility) {
   pcs::PcsParams params = base;
   params.hiding = params.hiding || visibility.any_private();
+  // Hiding commitments (salted leaves, top-subcube mask), plain openings: until the layer proofs
+  // are zero-knowledge they send evaluations of private tensors anyway, and a zero-knowledge
+  // opening's fresh mask table costs 2-10x the opening (docs/zk.md, docs/benchmarks.md). The
+  // driver that makes the layer proofs zero-knowledge switches it on with them.
+  params.zk_opening = false;
   params.validate();
   return params;
 }

@@ -720,6 +720,41 @@ TEST(PcsZeroKnowledge, MaskPartsAreBound) {
   EXPECT_TRUE(rejects(c2, claims, plain));
 }
 
+// A hiding commitment may open plainly (zk_opening = false: what the end-to-end prover uses until
+// its layer proofs are zero-knowledge): salted leaves, no mask parts; tampering is still caught,
+// a proof with mask parts is refused, and the flag survives serialisation (0, 1, 2; 3 is refused).
+TEST(PcsHiding, HidingCommitmentWithPlainOpening) {
+  const std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 10), random_fp_vector(16)};
+  PcsParams params = test_params(true);
+  params.zk_opening = false;
+  EXPECT_FALSE(params.masked_opening());
+  auto [c, data] = commit(polys, params);
+  const auto claims = make_claims(polys, 2);
+  OpeningProof proof = prove(*data, claims);
+  EXPECT_FALSE(proof.mask_root.has_value());
+  EXPECT_TRUE(proof.mask_rows.empty());
+  EXPECT_FALSE(proof.merkle.at(0).salts.empty()) << "the leaves stay salted";
+  ASSERT_NO_THROW(check(c, claims, proof));
+  OpeningProof tampered = proof;
+  tampered.final_coefficients.at(0) += Fp2::one();
+  EXPECT_TRUE(rejects(c, claims, tampered));
+  OpeningProof with_mask = proof;
+  with_mask.mask_rows.push_back(Fp2::one());
+  EXPECT_TRUE(rejects(c, claims, with_mask));
+  // The commitment's bytes carry the flag; the masked-opening verifier refuses a plain proof.
+  const Commitment back = deserialize_commitment(serialize(c));
+  EXPECT_EQ(back.params, c.params);
+  Commitment masked = c;
+  masked.params.zk_opening = true;
+  EXPECT_TRUE(rejects(masked, claims, proof));
+  std::vector<uint8_t> bytes = serialize(c);
+  const size_t flag_at = 8 + 32 + 5 * 4;  // after the magic, the root and five u32 parameters
+  ASSERT_GT(bytes.size(), flag_at);
+  ASSERT_EQ(bytes[flag_at], 2);
+  bytes[flag_at] = 3;
+  EXPECT_THROW(deserialize_commitment(bytes), Error);
+}
+
 TEST(PcsSecurity, DefaultsReachTheTarget) {
   PcsParams p;
   SecurityBits s = security_bits(p, uint64_t(1) << 24);
