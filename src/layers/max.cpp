@@ -301,31 +301,12 @@ void witness_reduce_max(const IntNode& node, std::span<const IntTensor* const> i
   fill_limbs(gap, aux.size() - 1, aux, cursor);
 }
 
-// E(b) = eq(r, kept coordinates of b) where b's reduced coordinates are real, else 0.
+// E(b) = eq(r, kept coordinates of b) where b's reduced coordinates are real, else 0: the group
+// sums of a Grouping whose reduced dimensions are those keep shrinks.
 std::vector<Fp2> reduce_weights(const Shape& x, const Shape& keep, std::span<const Fp2> r) {
-  const MleLayout lx = mle_layout(x), lk = mle_layout(keep);
-  const auto eq = eq_table(r);
-  std::vector<Fp2> e(size_t(1) << lx.num_vars);
-  const size_t rank = x.size();
-  std::vector<unsigned> shift(rank), kshift(rank);
-  unsigned acc = 0, kacc = 0;
-  for (size_t d = rank; d-- > 0;) {
-    shift[d] = acc;
-    kshift[d] = kacc;
-    acc += lx.bits[d];
-    kacc += lk.bits[d];
-  }
-  for (size_t b = 0; b < e.size(); ++b) {
-    size_t k = 0;
-    bool real = true;
-    for (size_t d = 0; d < rank; ++d) {
-      const size_t c = (b >> shift[d]) & ((size_t(1) << lx.bits[d]) - 1);
-      if (keep[d] == x[d]) k |= c << kshift[d];
-      else if (c >= static_cast<size_t>(x[d])) real = false;
-    }
-    if (real) e[b] = eq[k];
-  }
-  return e;
+  std::vector<bool> reduced(x.size());
+  for (size_t d = 0; d < x.size(); ++d) reduced[d] = keep[d] != x[d];
+  return Grouping(x, reduced).sum_weights(r);
 }
 
 void prove_reduce_max(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
