@@ -18,6 +18,7 @@
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
 #include "quant/quantizer.hpp"
+#include "accepts.hpp"
 #include "verifier/verifier.hpp"
 
 namespace zk {
@@ -25,15 +26,7 @@ namespace {
 
 using layers::IntTensor;
 
-bool accepts(const io::VerifyingKey& vk, std::span<const uint8_t> bytes, std::string* why = nullptr) {
-  try {
-    verifier::verify(vk, io::read_proof(bytes));
-    return true;
-  } catch (const Error& e) {
-    if (why) *why = e.what();
-    return false;
-  }
-}
+using e2e::accepts;
 
 // GPT-2's block topology at a CI size: 8 tokens, width 32, 2 heads, MLP 64.
 modelgen::Spec block_spec(modelgen::Gelu gelu) {

@@ -19,6 +19,7 @@
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
 #include "quant/quantizer.hpp"
+#include "accepts.hpp"
 #include "verifier/verifier.hpp"
 
 namespace zk {
@@ -27,15 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 using layers::IntTensor;
 
-bool accepts(const io::VerifyingKey& vk, std::span<const uint8_t> bytes, std::string* why = nullptr) {
-  try {
-    verifier::verify(vk, io::read_proof(bytes));
-    return true;
-  } catch (const Error& e) {
-    if (why) *why = e.what();
-    return false;
-  }
-}
+using e2e::accepts;
 
 struct Proven {
   prover::Keys keys;

@@ -7,6 +7,7 @@
 #include "circuit/plan.hpp"
 #include "io/formats.hpp"
 #include "prover/prover.hpp"
+#include "accepts.hpp"
 #include "verifier/verifier.hpp"
 
 namespace zk {
@@ -69,15 +70,7 @@ Fixture make_fixture(const circuit::Visibility& visibility = kPublicInput) {
   return f;
 }
 
-bool accepts(const io::VerifyingKey& vk, std::span<const uint8_t> bytes, std::string* why = nullptr) {
-  try {
-    verifier::verify(vk, io::read_proof(bytes));
-    return true;
-  } catch (const Error& e) {
-    if (why) *why = e.what();
-    return false;
-  }
-}
+using e2e::accepts;
 
 TEST(Protocol, HonestProofVerifiesAndOutputIsTheIntegerExecutorsOutput) {
   auto f = make_fixture();
