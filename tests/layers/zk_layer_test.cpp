@@ -5,21 +5,18 @@
 #include <functional>
 
 #include "cheat_helpers.hpp"
+#include "zk_checks.hpp"
 
 namespace zk::layers {
 namespace {
 
 using circuit::Visibility;
+using testing::expect_rejected;
+using testing::expect_rejects_tampered_components;
+using testing::expect_sends_no_plain_values;
 using testing::random_tensor;
-
-const std::vector<Visibility>& visibilities() {
-  static const std::vector<Visibility> v = {
-      {},                     // input and weights private, output public
-      {true, true, true},     // everything private
-      {true, false, true},    // public weights
-      {false, true, false}};  // public input
-  return v;
-}
+using testing::vis;
+using testing::visibilities;
 
 // Y = op(A) op(B) [+ bias]: A an input, B and the bias constants (weights) unless b_input.
 struct MatmulCase {
@@ -67,8 +64,6 @@ const std::vector<std::pair<Shape, Shape>>& binary_shapes() {
   return s;
 }
 
-std::string vis(const Visibility& v) { return v.describe(); }
-
 TEST(ZkLayerProof, HonestMatmulVerifies) {
   for (const auto& c : matmul_cases())
     for (const auto& v : visibilities()) {
@@ -109,16 +104,6 @@ TEST(ZkLayerProof, HonestChainVerifies) {
   }
 }
 
-// The non-ZK cheating tests of these layers, in ZK mode: a wrong output value, a wrong operand.
-void expect_rejected(const testing::TestGraph& g, const Visibility& v, int tensor, int64_t index, int64_t delta,
-                     const std::string& what) {
-  auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v, [&](circuit::Plan&, circuit::Witness& w) {
-    w.values[tensor].data.at(index) += delta;
-  });
-  EXPECT_FALSE(r.accepted) << what << ", " << vis(v) << ": changing tensor " << tensor << "[" << index << "] by "
-                           << delta << " was accepted";
-}
-
 TEST(ZkLayerProof, MatmulRejectsChangedOutputOrOperand) {
   for (const MatmulCase& c : {MatmulCase{{3, 5}, {5, 7}, {7}}, MatmulCase{{2, 3, 4}, {2, 4, 3}, {}, true},
                               MatmulCase{{3, 5}, {7, 5}, {}, false, 0, 1}}) {
@@ -147,31 +132,11 @@ TEST(ZkLayerProof, ElementwiseRejectsChangedOutputOrInput) {
   }
 }
 
-// The ZK proof's own components, tampered after an honest run: each sent (twin) value, each value of
-// each masked round polynomial, the mask sum and the Libra mask evaluation g(r).
+// The ZK proof's own components, tampered after an honest run (zk_checks.hpp).
 TEST(ZkLayerProof, RejectsTamperedProofComponents) {
-  std::vector<testing::TestGraph> graphs = {matmul_graph({{3, 5}, {5, 7}, {7}}), matmul_graph({{2, 3, 4}, {2, 4, 5}, {}, true}),
-                                            binary_graph("mul", {2, 3, 7}, {7}), binary_graph("sub", {3, 5}, {5})};
-  for (const auto& g : graphs) {
-    const Visibility v{true, true, true};
-    const auto honest = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
-    ASSERT_TRUE(honest.accepted) << honest.reason;
-    const auto& proof = honest.proofs[0];
-    std::vector<std::function<void(layers::NodeProof&)>> edits;
-    for (size_t i = 0; i < proof.values.size(); ++i) edits.push_back([i](auto& p) { p.values[i] += Fp2::one(); });
-    for (size_t s = 0; s < proof.zk_sumchecks.size(); ++s) {
-      const auto& zs = proof.zk_sumchecks[s];
-      for (size_t r = 0; r < zs.rounds.size(); ++r)
-        for (size_t k = 0; k < zs.rounds[r].size(); ++k)
-          edits.push_back([=](auto& p) { p.zk_sumchecks[s].rounds[r][k] += Fp2::one(); });
-      edits.push_back([s](auto& p) { p.zk_sumchecks[s].mask_sum += Fp2::one(); });
-      edits.push_back([s](auto& p) { p.zk_sumchecks[s].mask_evaluation += Fp2::one(); });
-    }
-    ASSERT_GT(edits.size(), 5u);
-    for (size_t e = 0; e < edits.size(); ++e) {
-      auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v, {}, [&](auto& proofs) { edits[e](proofs[0]); });
-      EXPECT_FALSE(r.accepted) << g.graph.nodes[0].op << ": edit " << e << " of " << edits.size() << " was accepted";
-    }
+  for (const auto& g : {matmul_graph({{3, 5}, {5, 7}, {7}}), matmul_graph({{2, 3, 4}, {2, 4, 5}, {}, true}),
+                        binary_graph("mul", {2, 3, 7}, {7}), binary_graph("sub", {3, 5}, {5})}) {
+    expect_rejects_tampered_components(g);
   }
 }
 
@@ -185,25 +150,11 @@ TEST(ZkLayerProof, TwoRunsGiveDifferentProofs) {
   EXPECT_NE(r1.proofs[0].zk_sumchecks[0].to_bytes(), r2.proofs[0].zk_sumchecks[0].to_bytes());
 }
 
-// Every value a ZK node proof sends is a twin claim on a private tensor (or a plain claim on a public
-// one), and no twin value equals the plain evaluation at its point.
+// Every value a ZK node proof sends is a twin claim, never a plain evaluation (zk_checks.hpp).
 TEST(ZkLayerProof, SentValuesAreNeverPlainEvaluations) {
-  std::vector<testing::TestGraph> graphs = {matmul_graph({{3, 5}, {5, 7}, {7}}), matmul_graph({{2, 3, 4}, {4, 5}, {5}}),
-                                            binary_graph("mul", {2, 3, 7}, {7}), binary_graph("add", {3, 5}, {3, 5})};
-  for (const auto& g : graphs) {
-    auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, {true, true, true});
-    ASSERT_TRUE(r.accepted) << r.reason;
-    size_t sent = 0;
-    for (const auto& p : r.proofs) sent += p.values.size();
-    EXPECT_EQ(sent, r.prover_claims.size()) << "every sent value is a claim";
-    for (const auto& c : r.prover_claims) {
-      ASSERT_TRUE(c.beta.has_value()) << "plain claim on tensor " << c.tensor;
-      EXPECT_NE(c.value, evaluate_tensor(r.witness.values[c.tensor], c.point)) << "tensor " << c.tensor;
-      bool found = false;
-      for (const auto& p : r.proofs)
-        for (const Fp2& v : p.values) found |= v == c.value;
-      EXPECT_TRUE(found);
-    }
+  for (const auto& g : {matmul_graph({{3, 5}, {5, 7}, {7}}), matmul_graph({{2, 3, 4}, {4, 5}, {5}}),
+                        binary_graph("mul", {2, 3, 7}, {7}), binary_graph("add", {3, 5}, {3, 5})}) {
+    expect_sends_no_plain_values(g);
   }
 }
 
