@@ -22,23 +22,36 @@ constexpr int64_t kInverseChunk = 1 << 12;
 // ---- the sumcheck layout, shared by prover and verifier ----
 //
 // One twin sumcheck per distinct variable count among the columns and the table ("groups",
-// largest first). Group g holds the zero-checks of its members over eq(zeta_g, .); the largest
-// group also holds the sum sum_c sum h_c - sum t, for which the inverse tables of the smaller
-// members enter it zero-extended on their high variables ("extended" tables).
+// largest first). Group g proves, over eq(zeta_g, .) and with one lambda per member,
+//   column c:  lambda_c (h_c D_c - sel_c)      D_c = alpha - in_c - gamma out_c
+//   table:     lambda_T (t D_T - m)            D_T = alpha - T_in - gamma T_out (public)
+// and the largest group also sum H with H = sum_c h_c - t, the smaller members' inverses
+// zero-extended on their high variables. D_c and H are linear combinations of committed
+// polynomials, so their twins are the same combinations of the twins (mask of D_c:
+// -M_in - gamma M_out; of H: sum M_h - M_t): the verifier derives their final values from the
+// sent twin values instead of receiving more, and the sum has one degree-3 term per member.
+// sum_x eq(zeta, x) sel_c(x) = sel_c(zeta) is public and goes to the claimed sum.
 
-enum class Kind : uint8_t { Eq, ColumnInverse, Input, Output, TableInverse, TableIn, TableOut, Multiplicity };
+// A sent value and the claim it becomes.
+struct Sent {
+  ZkPoly poly;
+  int column;     // -1 for the table's polynomials
+  unsigned bits;  // the polynomial's own variable count (< the group's for an extended inverse)
+  bool is_private;
+};
+
+enum class Kind : uint8_t { Eq, Inverse, Denominator, Multiplicity, Sum };
 
 struct Slot {
   Kind kind;
-  int column;      // -1 for the table's slots and eq
-  unsigned bits;   // variables of the polynomial itself (< the group's for extended slots)
+  int member;  // column, -1 = the table (or none, for Eq and Sum)
   bool is_private;
-  bool sent() const { return kind != Kind::Eq && kind != Kind::TableIn && kind != Kind::TableOut; }
 };
 
 struct Group {
   unsigned n = 0;
   std::vector<int> members;  // column indices, -1 = the table
+  std::vector<Sent> sent;
   std::vector<Slot> slots;
   std::vector<sumcheck::Term> terms;  // filled once lambda is known
   std::unique_ptr<bool[]> is_private;
@@ -52,40 +65,41 @@ struct Shape {
   std::vector<ColumnPrivacy> privacy;
 };
 
+ZkPoly inverse_of(int member) { return member < 0 ? ZkPoly::TableInverse : ZkPoly::ColumnInverse; }
+
 std::vector<Group> make_groups(const Shape& s) {
   std::vector<unsigned> sizes(s.column_bits.begin(), s.column_bits.end());
   sizes.push_back(s.table_bits);
   std::sort(sizes.begin(), sizes.end(), std::greater<>());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
 
-  auto bits_of = [&](int m) { return m < 0 ? s.table_bits : s.column_bits[size_t(m)]; };
-  auto inverse_slot = [&](int m) {
-    return m < 0 ? Slot{Kind::TableInverse, -1, s.table_bits, true} : Slot{Kind::ColumnInverse, m, bits_of(m), true};
-  };
   std::vector<Group> groups(sizes.size());
   for (size_t g = 0; g < sizes.size(); ++g) {
     Group& grp = groups[g];
     grp.n = sizes[g];
-    grp.slots.push_back({Kind::Eq, -1, grp.n, false});
+    grp.slots.push_back({Kind::Eq, -1, false});
     for (int c = 0; c < int(s.column_bits.size()); ++c) {
       if (s.column_bits[size_t(c)] == grp.n) grp.members.push_back(c);
     }
     if (s.table_bits == grp.n) grp.members.push_back(-1);
     for (int m : grp.members) {
-      grp.slots.push_back(inverse_slot(m));
+      grp.sent.push_back({inverse_of(m), m, grp.n, true});
+      grp.slots.push_back({Kind::Inverse, m, true});
       if (m >= 0) {
-        grp.slots.push_back({Kind::Input, m, grp.n, s.privacy[size_t(m)].input});
-        if (s.has_outputs) grp.slots.push_back({Kind::Output, m, grp.n, s.privacy[size_t(m)].output});
+        const ColumnPrivacy p = s.privacy[size_t(m)];
+        grp.sent.push_back({ZkPoly::Input, m, grp.n, p.input});
+        if (s.has_outputs) grp.sent.push_back({ZkPoly::Output, m, grp.n, p.output});
+        grp.slots.push_back({Kind::Denominator, m, p.input || (s.has_outputs && p.output)});
       } else {
-        grp.slots.push_back({Kind::TableIn, -1, grp.n, false});
-        if (s.has_outputs) grp.slots.push_back({Kind::TableOut, -1, grp.n, false});
-        grp.slots.push_back({Kind::Multiplicity, -1, grp.n, true});
+        grp.sent.push_back({ZkPoly::Multiplicity, -1, grp.n, true});
+        grp.slots.push_back({Kind::Denominator, -1, false});
+        grp.slots.push_back({Kind::Multiplicity, -1, true});
       }
     }
   }
-  // Smaller members' inverses join the largest group for the sum.
+  groups[0].slots.push_back({Kind::Sum, -1, true});
   for (size_t g = 1; g < groups.size(); ++g) {
-    for (int m : groups[g].members) groups[0].slots.push_back(inverse_slot(m));
+    for (int m : groups[g].members) groups[0].sent.push_back({inverse_of(m), m, groups[g].n, true});
   }
   for (auto& grp : groups) {
     grp.is_private.reset(new bool[grp.slots.size()]);
@@ -94,34 +108,22 @@ std::vector<Group> make_groups(const Shape& s) {
   return groups;
 }
 
-// Index of the first slot of `kind` for `column` (the one at the group's own size comes first).
-uint32_t slot_of(const Group& g, Kind kind, int column) {
+uint32_t slot_of(const Group& g, Kind kind, int member) {
   for (size_t i = 0; i < g.slots.size(); ++i) {
-    if (g.slots[i].kind == kind && g.slots[i].column == column) return uint32_t(i);
+    if (g.slots[i].kind == kind && g.slots[i].member == member) return uint32_t(i);
   }
   throw Error("zk lookup: internal layout error");
 }
 
-// Per member with coefficient lambda_k: the zero-check terms (E = slot 0)
-//   column: lambda (alpha E h - E h in - gamma E h out)         [- lambda E sel goes to the claim]
-//   table:  lambda (alpha E t - E t T_in - gamma E t T_out - E m)
-// and, in the largest group, + h_c for every column and - t for the table.
-void fill_terms(Group& g, bool largest, std::span<const Fp2> lambda, ZkChallenges ch, bool has_outputs) {
+void fill_terms(Group& g, std::span<const Fp2> lambda) {
   g.terms.clear();
   for (size_t k = 0; k < g.members.size(); ++k) {
     const int m = g.members[k];
-    const Fp2 l = lambda[k];
-    const uint32_t inv = slot_of(g, m < 0 ? Kind::TableInverse : Kind::ColumnInverse, m);
-    const uint32_t in = slot_of(g, m < 0 ? Kind::TableIn : Kind::Input, m);
-    g.terms.push_back({l * ch.alpha, {0, inv}});
-    g.terms.push_back({-l, {0, inv, in}});
-    if (has_outputs) g.terms.push_back({-l * ch.gamma, {0, inv, slot_of(g, m < 0 ? Kind::TableOut : Kind::Output, m)}});
-    if (m < 0) g.terms.push_back({-l, {0, slot_of(g, Kind::Multiplicity, -1)}});
+    g.terms.push_back({lambda[k], {0, slot_of(g, Kind::Inverse, m), slot_of(g, Kind::Denominator, m)}});
+    if (m < 0) g.terms.push_back({-lambda[k], {0, slot_of(g, Kind::Multiplicity, -1)}});
   }
-  if (!largest) return;
   for (uint32_t i = 0; i < g.slots.size(); ++i) {
-    if (g.slots[i].kind == Kind::ColumnInverse) g.terms.push_back({Fp2::one(), {i}});
-    if (g.slots[i].kind == Kind::TableInverse) g.terms.push_back({-Fp2::one(), {i}});
+    if (g.slots[i].kind == Kind::Sum) g.terms.push_back({Fp2::one(), {i}});
   }
 }
 
@@ -135,21 +137,15 @@ Fp2 claimed_sum(const Group& g, std::span<const std::vector<int64_t>> shapes, st
   return sum;
 }
 
-ZkPoly poly_of(Kind k) {
-  switch (k) {
-    case Kind::ColumnInverse: return ZkPoly::ColumnInverse;
-    case Kind::Input: return ZkPoly::Input;
-    case Kind::Output: return ZkPoly::Output;
-    case Kind::TableInverse: return ZkPoly::TableInverse;
-    case Kind::Multiplicity: return ZkPoly::Multiplicity;
-    default: throw Error("zk lookup: internal layout error");
-  }
-}
-
 Fp2 zero_extension_factor(std::span<const Fp2> r, unsigned from) {
   Fp2 f = Fp2::one();
   for (size_t i = from; i < r.size(); ++i) f *= Fp2::one() - r[i];
   return f;
+}
+
+Fp2 evaluate_ref(const sumcheck::TableRef& t, std::span<const Fp2> point) {
+  return t.is_base() ? evaluate_mle(std::span<const Fp>(t.base_data(), t.size()), point)
+                     : evaluate_mle(std::span<const Fp2>(t.ext_data(), t.size()), point);
 }
 
 void absorb_header(Transcript& t, const Table& table, std::span<const std::vector<int64_t>> shapes) {
@@ -287,46 +283,93 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
   for (const auto& c : columns) shapes.push_back(c.shape);
   std::vector<Group> groups = make_groups(shape);
 
+  // A sent polynomial and its mask (nullopt: public).
+  auto polynomial = [&](const Sent& s) -> std::pair<sumcheck::TableRef, std::optional<sumcheck::TableRef>> {
+    const size_t c = size_t(std::max(s.column, 0));
+    auto mask = [](const std::optional<std::span<const Fp2>>& m) {
+      return m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt;
+    };
+    switch (s.poly) {
+      case ZkPoly::Input: return {columns[c].input, mask(masks.inputs[c])};
+      case ZkPoly::Output: return {columns[c].output, mask(masks.outputs[c])};
+      case ZkPoly::ColumnInverse: return {inverses.columns[c], masks.column_inverses[c]};
+      case ZkPoly::TableInverse: return {inverses.table, masks.table_inverse};
+      case ZkPoly::Multiplicity: break;
+    }
+    return {multiplicities, masks.multiplicities};
+  };
+
   ZkProverResult result;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
     const std::vector<Fp2> zeta = transcript.challenge_ext_vector("zk_logup/zeta", g.n);
     const std::vector<Fp2> lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
-    fill_terms(g, gi == 0, lambda, challenges, shape.has_outputs);
+    fill_terms(g, lambda);
 
-    const size_t size = size_t(1) << g.n;
-    std::deque<std::vector<Fp2>> owned;  // eq and the zero-extended copies
-    auto extend = [&](std::span<const Fp2> t) -> std::span<const Fp2> {
-      if (t.size() == size) return t;
-      auto& v = owned.emplace_back(size, Fp2::zero());
-      std::copy(t.begin(), t.end(), v.begin());
-      return v;
-    };
+    const int64_t size = int64_t(1) << g.n;
+    std::deque<std::vector<Fp2>> owned;
     std::vector<sumcheck::TableRef> tables;
     std::vector<std::optional<sumcheck::TableRef>> mask_refs;
-    for (const Slot& s : g.slots) {
-      const size_t c = size_t(std::max(s.column, 0));
-      switch (s.kind) {
-        case Kind::Eq: tables.emplace_back(owned.emplace_back(eq_table(zeta))); mask_refs.emplace_back(); break;
-        case Kind::ColumnInverse:
-          tables.emplace_back(extend(inverses.columns[c]));
-          mask_refs.emplace_back(extend(masks.column_inverses[c]));
+    for (const Slot& slot : g.slots) {
+      const size_t c = size_t(std::max(slot.member, 0));
+      switch (slot.kind) {
+        case Kind::Eq:
+          tables.emplace_back(owned.emplace_back(eq_table(zeta)));
+          mask_refs.emplace_back();
           break;
-        case Kind::TableInverse:
-          tables.emplace_back(extend(inverses.table));
-          mask_refs.emplace_back(extend(masks.table_inverse));
+        case Kind::Inverse: {
+          const auto [t, m] = polynomial({inverse_of(slot.member), slot.member, g.n, true});
+          tables.push_back(t);
+          mask_refs.push_back(m);
           break;
-        case Kind::Input:
-          tables.emplace_back(columns[c].input);
-          mask_refs.emplace_back(masks.inputs[c] ? std::optional<sumcheck::TableRef>(*masks.inputs[c]) : std::nullopt);
+        }
+        case Kind::Multiplicity:
+          tables.emplace_back(multiplicities);
+          mask_refs.emplace_back(masks.multiplicities);
           break;
-        case Kind::Output:
-          tables.emplace_back(columns[c].output);
-          mask_refs.emplace_back(masks.outputs[c] ? std::optional<sumcheck::TableRef>(*masks.outputs[c]) : std::nullopt);
+        case Kind::Denominator: {
+          const std::span<const Fp> in = slot.member < 0 ? std::span<const Fp>(padded.inputs) : columns[c].input;
+          const std::span<const Fp> out = slot.member < 0 ? std::span<const Fp>(padded.outputs) : columns[c].output;
+          auto& d = owned.emplace_back(size_t(size));
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+          for (int64_t i = 0; i < size; ++i) {
+            d[i] = challenges.alpha - Fp2(in[i]) - (out.empty() ? Fp2::zero() : challenges.gamma * out[i]);
+          }
+          tables.emplace_back(d);
+          if (!slot.is_private) {
+            mask_refs.emplace_back();
+            break;
+          }
+          // The twin of alpha - in - gamma out has the mask -M_in - gamma M_out.
+          auto& md = owned.emplace_back(size_t(size), Fp2::zero());
+          const auto& min = masks.inputs[c];
+          const auto& mout = shape.has_outputs ? masks.outputs[c] : std::nullopt;
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+          for (int64_t i = 0; i < size; ++i) {
+            if (min) md[i] -= (*min)[i];
+            if (mout) md[i] -= challenges.gamma * (*mout)[i];
+          }
+          mask_refs.emplace_back(md);
           break;
-        case Kind::TableIn: tables.emplace_back(padded.inputs); mask_refs.emplace_back(); break;
-        case Kind::TableOut: tables.emplace_back(padded.outputs); mask_refs.emplace_back(); break;
-        case Kind::Multiplicity: tables.emplace_back(multiplicities); mask_refs.emplace_back(masks.multiplicities); break;
+        }
+        case Kind::Sum: {
+          // H = sum_c h_c - t and its mask, smaller tables zero-extended.
+          auto& h = owned.emplace_back(size_t(size), Fp2::zero());
+          auto& mh = owned.emplace_back(size_t(size), Fp2::zero());
+          auto accumulate = [&](std::span<const Fp2> t, std::span<const Fp2> m, bool add) {
+            const int64_t n = int64_t(t.size());
+#pragma omp parallel for if (n >= kParallelThreshold) schedule(static)
+            for (int64_t i = 0; i < n; ++i) {
+              h[i] = add ? h[i] + t[i] : h[i] - t[i];
+              mh[i] = add ? mh[i] + m[i] : mh[i] - m[i];
+            }
+          };
+          for (size_t k = 0; k < C; ++k) accumulate(inverses.columns[k], masks.column_inverses[k], true);
+          accumulate(inverses.table, masks.table_inverse, false);
+          tables.emplace_back(h);
+          mask_refs.emplace_back(mh);
+          break;
+        }
       }
     }
     const unsigned degree = sumcheck::twin_degree(g.terms, g.private_flags());
@@ -341,19 +384,20 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
     const Fp2 beta = out.point[0];
     const std::span<const Fp2> r = std::span<const Fp2>(out.point).subspan(1);
     std::vector<Fp2> sent;
-    for (size_t i = 0; i < g.slots.size(); ++i) {
-      const Slot& s = g.slots[i];
-      if (!s.sent()) continue;
-      ZkLookupClaim claim_i{poly_of(s.kind), size_t(std::max(s.column, 0)), std::vector<Fp2>(r.begin(), r.begin() + s.bits),
-                            s.is_private ? std::optional(beta) : std::nullopt, out.table_evaluations[i]};
-      if (s.bits < g.n) {  // an extended slot: the twin of the polynomial itself, at its own point
-        const bool is_table = s.kind == Kind::TableInverse;
-        const std::span<const Fp2> t = is_table ? std::span<const Fp2>(inverses.table) : inverses.columns[size_t(s.column)];
-        const std::span<const Fp2> m = is_table ? masks.table_inverse : masks.column_inverses[size_t(s.column)];
-        claim_i.value = (Fp2::one() - beta) * evaluate_mle(t, claim_i.point) + beta * evaluate_mle(m, claim_i.point);
+    for (const Sent& s : g.sent) {
+      ZkLookupClaim c{s.poly, size_t(std::max(s.column, 0)), std::vector<Fp2>(r.begin(), r.begin() + s.bits),
+                      s.is_private ? std::optional(beta) : std::nullopt, Fp2::zero()};
+      const bool is_slot = s.bits == g.n && s.poly != ZkPoly::Input && s.poly != ZkPoly::Output;
+      if (is_slot) {  // the sumcheck evaluated it already
+        const Kind kind = s.poly == ZkPoly::Multiplicity ? Kind::Multiplicity : Kind::Inverse;
+        c.value = out.table_evaluations[slot_of(g, kind, s.column)];
+      } else {
+        const auto [t, m] = polynomial(s);
+        c.value = evaluate_ref(t, c.point);
+        if (m) c.value = (Fp2::one() - beta) * c.value + beta * evaluate_ref(*m, c.point);
       }
-      sent.push_back(claim_i.value);
-      result.claims.push_back(std::move(claim_i));
+      sent.push_back(c.value);
+      result.claims.push_back(std::move(c));
     }
     transcript.absorb("zk_logup/values", std::span<const Fp2>(sent));
     result.proof.values.insert(result.proof.values.end(), sent.begin(), sent.end());
@@ -380,9 +424,7 @@ ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64
                       std::to_string(groups.size()));
   }
   size_t expected_values = 0;
-  for (const auto& g : groups) {
-    for (const Slot& s : g.slots) expected_values += s.sent();
-  }
+  for (const auto& g : groups) expected_values += g.sent.size();
   if (proof.values.size() != expected_values) {
     throw VerifyError("zk lookup: proof has " + std::to_string(proof.values.size()) + " values, expected " +
                       std::to_string(expected_values));
@@ -394,7 +436,7 @@ ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64
     Group& g = groups[gi];
     const std::vector<Fp2> zeta = transcript.challenge_ext_vector("zk_logup/zeta", g.n);
     const std::vector<Fp2> lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
-    fill_terms(g, gi == 0, lambda, challenges, shape.has_outputs);
+    fill_terms(g, lambda);
     const unsigned degree = sumcheck::twin_degree(g.terms, g.private_flags());
     const Fp2 claim = claimed_sum(g, column_shapes, zeta, lambda);
     sumcheck::ZkClaim zc;
@@ -403,38 +445,66 @@ ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64
     } catch (const VerifyError& e) {
       throw VerifyError("zk lookup: sumcheck over " + std::to_string(g.n) + " variables: " + e.what());
     }
-    const Fp2 beta = zc.point[0];
+    const Fp2 beta = zc.point[0], one_minus_beta = Fp2::one() - beta;
     const std::span<const Fp2> r = std::span<const Fp2>(zc.point).subspan(1);
 
-    const size_t first_value = next_value;
-    std::vector<Fp2> evaluations(g.slots.size());
-    std::pair<Fp2, Fp2> table_values;
-    if (std::find(g.members.begin(), g.members.end(), -1) != g.members.end()) {
-      table_values = table_eval(table, r);
-    }
-    for (size_t i = 0; i < g.slots.size(); ++i) {
-      const Slot& s = g.slots[i];
-      if (s.kind == Kind::Eq) {
-        evaluations[i] = eq_eval(zeta, r);
-      } else if (s.kind == Kind::TableIn) {
-        evaluations[i] = table_values.first;
-      } else if (s.kind == Kind::TableOut) {
-        evaluations[i] = table_values.second;
-      } else {
-        const Fp2 v = proof.values[next_value++];
-        evaluations[i] = s.bits < g.n ? v * zero_extension_factor(r, s.bits) : v;
-        result.claims.push_back({poly_of(s.kind), size_t(std::max(s.column, 0)),
-                                 std::vector<Fp2>(r.begin(), r.begin() + s.bits),
-                                 s.is_private ? std::optional(beta) : std::nullopt, v});
+    const std::span<const Fp2> values = std::span<const Fp2>(proof.values).subspan(next_value, g.sent.size());
+    next_value += g.sent.size();
+    transcript.absorb("zk_logup/values", values);
+    auto value_of = [&](ZkPoly poly, int column) {
+      for (size_t i = 0; i < g.sent.size(); ++i) {
+        if (g.sent[i].poly == poly && g.sent[i].column == column) return values[i];
+      }
+      throw Error("zk lookup: internal layout error");
+    };
+    std::vector<Fp2> evaluations;
+    for (const Slot& slot : g.slots) {
+      switch (slot.kind) {
+        case Kind::Eq: evaluations.push_back(eq_eval(zeta, r)); break;
+        case Kind::Inverse: evaluations.push_back(value_of(inverse_of(slot.member), slot.member)); break;
+        case Kind::Multiplicity: evaluations.push_back(value_of(ZkPoly::Multiplicity, -1)); break;
+        case Kind::Denominator: {
+          if (slot.member < 0) {
+            const auto [tin, tout] = table_eval(table, r);
+            evaluations.push_back(challenges.alpha - tin - challenges.gamma * tout);
+            break;
+          }
+          const ColumnPrivacy p = shape.privacy[size_t(slot.member)];
+          const Fp2 in = value_of(ZkPoly::Input, slot.member);
+          const Fp2 out = shape.has_outputs ? value_of(ZkPoly::Output, slot.member) : Fp2::zero();
+          if (!slot.is_private) {
+            evaluations.push_back(challenges.alpha - in - challenges.gamma * out);
+            break;
+          }
+          // The twin of alpha - in - gamma out: public parts (and alpha) weigh (1 - beta).
+          const Fp2 twin_in = p.input ? in : one_minus_beta * in;
+          const Fp2 twin_out = p.output ? out : one_minus_beta * out;
+          evaluations.push_back(one_minus_beta * challenges.alpha - twin_in - challenges.gamma * twin_out);
+          break;
+        }
+        case Kind::Sum: {
+          Fp2 h = Fp2::zero();
+          for (size_t i = 0; i < g.sent.size(); ++i) {
+            const Sent& s = g.sent[i];
+            if (s.poly != ZkPoly::ColumnInverse && s.poly != ZkPoly::TableInverse) continue;
+            const Fp2 v = values[i] * zero_extension_factor(r, s.bits);
+            h = s.poly == ZkPoly::ColumnInverse ? h + v : h - v;
+          }
+          evaluations.push_back(h);
+          break;
+        }
       }
     }
-    transcript.absorb("zk_logup/values",
-                      std::span<const Fp2>(proof.values).subspan(first_value, next_value - first_value));
     try {
       sumcheck::check_final_twin(zc, evaluations, g.private_flags(), g.terms);
     } catch (const VerifyError& e) {
       throw VerifyError("zk lookup: sumcheck over " + std::to_string(g.n) +
                         " variables: the sent values do not match its final claim (" + e.what() + ")");
+    }
+    for (size_t i = 0; i < g.sent.size(); ++i) {
+      const Sent& s = g.sent[i];
+      result.claims.push_back({s.poly, size_t(std::max(s.column, 0)), std::vector<Fp2>(r.begin(), r.begin() + s.bits),
+                               s.is_private ? std::optional(beta) : std::nullopt, values[i]});
     }
     result.libra.push_back(std::move(zc.mask));
   }
