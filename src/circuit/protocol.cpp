@@ -1,5 +1,10 @@
 #include "circuit/protocol.hpp"
 
+#include <algorithm>
+
+#include "circuit/twin_masks.hpp"
+#include "layers/layer.hpp"
+
 namespace zk::circuit {
 
 void bind_statement(Transcript& transcript, const Digest& architecture_hash, const Digest& weights_root,
@@ -45,27 +50,77 @@ std::vector<std::vector<size_t>> lookups_by_table(const Plan& plan) {
   return by_table;
 }
 
-ClaimRouting route_claims(const Plan& plan) {
+bool proves_zero_knowledge(const Plan& plan) {
+  if (!plan.visibility.any_private()) return false;
+  for (const auto& node : plan.graph.nodes) {
+    const layers::LayerDef* def = layers::find_layer(node.op);
+    if (!def || !def->proof || !def->proof->zk) return false;
+  }
+  // Not yet zero-knowledge: the lookup arguments, the range check of a private input.
+  return plan.tables.empty() && plan.input_ranges.empty();
+}
+
+namespace {
+unsigned tensor_vars(const Plan& plan, int t) { return layers::mle_layout(plan.shapes[t]).num_vars; }
+
+// Appends the twin masks' polynomials of `tensors` to `vars` and records their indices.
+void add_mask_polys(const Plan& plan, const std::vector<int>& tensors, std::vector<unsigned>& vars, ClaimRouting& r) {
+  for (int t : tensors) {
+    r.mask_index[t] = static_cast<int>(vars.size());
+    r.mask_vars[t] = twin_mask_vars(plan.shapes[t], plan.roles[t]);
+    vars.insert(vars.end(), 2, r.mask_vars[t]);
+  }
+}
+}  // namespace
+
+ClaimRouting route_claims(const Plan& plan, bool zero_knowledge) {
   ClaimRouting r;
+  r.zero_knowledge = zero_knowledge;
   r.witness_index.assign(plan.num_tensors(), -1);
   r.weight_index.assign(plan.num_tensors(), -1);
   r.input_index.assign(plan.num_tensors(), -1);
-  int w = 0;
-  for (int t : plan.witness_tensors()) r.witness_index[t] = w++;
-  r.num_witness_tensors = static_cast<size_t>(w);
-  int k = 0;
-  for (int t : plan.weight_tensors()) r.weight_index[t] = k++;
-  int i = 0;
-  for (int t : plan.input_tensors()) r.input_index[t] = i++;
+  r.mask_index.assign(plan.num_tensors(), -1);
+  r.mask_vars.assign(plan.num_tensors(), 0);
+  const std::vector<int> witness = plan.witness_tensors(), weights = plan.weight_tensors(), inputs = plan.input_tensors();
+  for (int t : witness) {
+    r.witness_index[t] = static_cast<int>(r.witness_vars.size());
+    r.witness_vars.push_back(tensor_vars(plan, t));
+  }
+  r.num_witness_tensors = witness.size();
+  std::vector<unsigned> table_vars;
+  for (const auto& table : plan.tables) table_vars.push_back(lookup::table_vars(to_lookup_table(table)));
+  r.witness_vars.insert(r.witness_vars.end(), table_vars.begin(), table_vars.end());
+  for (int t : weights) {
+    r.weight_index[t] = static_cast<int>(r.weight_vars.size());
+    r.weight_vars.push_back(tensor_vars(plan, t));
+  }
+  for (int t : inputs) {
+    r.input_index[t] = static_cast<int>(r.input_vars.size());
+    r.input_vars.push_back(tensor_vars(plan, t));
+  }
+  if (zero_knowledge) {
+    add_mask_polys(plan, witness, r.witness_vars, r);
+    for (unsigned v : table_vars) {
+      r.multiplicity_mask_index.push_back(static_cast<int>(r.witness_vars.size()));
+      r.multiplicity_mask_vars.push_back(std::min(v, kProofMaskVars));
+      r.witness_vars.insert(r.witness_vars.end(), 2, r.multiplicity_mask_vars.back());
+    }
+    r.pool_begin = r.witness_vars.size();
+    r.witness_vars.insert(r.witness_vars.end(), LibraPool(plan).num_polys(), LibraPool::kPolyVars);
+    add_mask_polys(plan, weights, r.weight_vars, r);
+    add_mask_polys(plan, inputs, r.input_vars, r);
+  }
+  if (r.witness_vars.empty()) r.witness_vars.push_back(0);  // a model whose every tensor is public still commits one entry
+  if (r.weight_vars.empty()) r.weight_vars.push_back(0);    // public weights or none: still one committed entry
   return r;
 }
 
 void collect_lookup_claims(const Plan& plan, const ClaimRouting& routing, size_t table, const std::vector<size_t>& decls,
                            std::vector<lookup::EvalClaim>& lookup_claims, std::vector<layers::TensorClaim>& claims,
-                           std::vector<pcs::Claim>& witness_claims) {
+                           ClaimLists& witness_claims) {
   for (auto& c : lookup_claims) {
     if (c.kind == lookup::ClaimKind::kMultiplicity) {
-      witness_claims.push_back({routing.num_witness_tensors + table, std::move(c.point), c.value});
+      witness_claims.evaluations.push_back({routing.num_witness_tensors + table, std::move(c.point), c.value});
     } else {
       const auto& cols = plan.lookups[decls.at(c.column)].columns;
       claims.push_back({cols[c.kind == lookup::ClaimKind::kInput ? 0 : 1], std::move(c.point), c.value});
@@ -74,55 +129,67 @@ void collect_lookup_claims(const Plan& plan, const ClaimRouting& routing, size_t
 }
 
 std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routing, std::vector<layers::TensorClaim>& claims,
-                                                     std::vector<pcs::Claim>& witness_claims,
-                                                     std::vector<pcs::Claim>& weight_claims,
-                                                     std::vector<pcs::Claim>& input_claims) {
+                                                     ClaimLists& witness_claims, ClaimLists& weight_claims,
+                                                     ClaimLists& input_claims) {
   std::vector<layers::TensorClaim> rest;
   for (auto& c : claims) {
+    ClaimLists* lists = nullptr;
+    int index = -1;
     if (routing.witness_index[c.tensor] >= 0) {
-      witness_claims.push_back({static_cast<size_t>(routing.witness_index[c.tensor]), std::move(c.point), c.value});
+      lists = &witness_claims, index = routing.witness_index[c.tensor];
     } else if (routing.weight_index[c.tensor] >= 0) {
-      weight_claims.push_back({static_cast<size_t>(routing.weight_index[c.tensor]), std::move(c.point), c.value});
+      lists = &weight_claims, index = routing.weight_index[c.tensor];
     } else if (routing.input_index[c.tensor] >= 0) {
-      input_claims.push_back({static_cast<size_t>(routing.input_index[c.tensor]), std::move(c.point), c.value});
-    } else {
+      lists = &input_claims, index = routing.input_index[c.tensor];
+    }
+    if (!lists) {
+      if (c.beta) throw Error("a twin claim on a public tensor");
       rest.push_back(std::move(c));
+      continue;
+    }
+    if (!c.beta) {
+      // In zero-knowledge mode every claim on a committed tensor is a twin claim: a plain one
+      // would reveal an evaluation of private data.
+      if (routing.zero_knowledge) throw VerifyError("a plain evaluation claim on a private tensor");
+      lists->evaluations.push_back({static_cast<size_t>(index), std::move(c.point), c.value});
+    } else {
+      if (routing.mask_index[c.tensor] < 0) throw Error("a twin claim on a tensor without a twin mask");
+      lists->combinations.push_back(twin_combination(static_cast<size_t>(index),
+                                                     static_cast<size_t>(routing.mask_index[c.tensor]),
+                                                     routing.mask_vars[c.tensor], c.point, *c.beta, c.value));
     }
   }
   claims.clear();
   return rest;
 }
 
-namespace {
-std::vector<unsigned> tensor_vars(const Plan& plan, const std::vector<int>& tensors) {
-  std::vector<unsigned> vars;
-  for (int t : tensors) vars.push_back(layers::mle_layout(plan.shapes[t]).num_vars);
-  return vars;
-}
-}  // namespace
-
-std::vector<unsigned> witness_poly_vars(const Plan& plan) {
-  std::vector<unsigned> vars = tensor_vars(plan, plan.witness_tensors());
-  for (const auto& table : plan.tables) vars.push_back(lookup::table_vars(to_lookup_table(table)));
-  if (vars.empty()) vars.push_back(0);  // a model whose every tensor is public still commits one entry
-  return vars;
-}
-
-std::vector<unsigned> weight_poly_vars(const Plan& plan) {
-  std::vector<unsigned> vars = tensor_vars(plan, plan.weight_tensors());
-  if (vars.empty()) vars.push_back(0);  // public weights or none: still one committed entry
-  return vars;
+void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims) {
+  std::map<int, std::vector<std::vector<Fp2>>> points;
+  for (const auto& c : claims) {
+    if (c.beta) points[c.tensor].push_back(c.point);
+  }
+  for (const auto& [tensor, p] : points) {
+    const unsigned vars = routing.mask_vars.at(tensor);
+    if (!twin_claims_hide(p, vars, twin_mask_support(plan.shapes[tensor], vars))) {
+      throw Error("zero knowledge: the proof's " + std::to_string(p.size()) + " evaluation claims on '" + plan.names[tensor] +
+                  "' are more than its twin mask hides");
+    }
+  }
 }
 
-std::vector<unsigned> input_poly_vars(const Plan& plan) {
-  std::vector<unsigned> vars = tensor_vars(plan, plan.input_tensors());
-  if (vars.empty()) throw Error("the model has no private input to commit to");
-  return vars;
+void add_twin_masks(const Plan& plan, const std::vector<int>& tensors, const std::function<Fp()>& source,
+                    std::vector<std::vector<Fp>>& tables, std::map<int, layers::MaskTensor>* masks) {
+  for (int t : tensors) {
+    TwinMask m = make_twin_mask(plan.shapes[t], twin_mask_vars(plan.shapes[t], plan.roles[t]), source);
+    tables.push_back(std::move(m.coordinate[0]));
+    tables.push_back(std::move(m.coordinate[1]));
+    if (masks) masks->emplace(t, std::move(m.tensor));
+  }
 }
 
 std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_inputs(
     const Plan& plan, const std::vector<layers::IntTensor>& inputs, const pcs::PcsParams& input_params,
-    const pcs::Seed& seed) {
+    const pcs::Seed& seed, bool zero_knowledge, std::map<int, layers::MaskTensor>* masks) {
   if (inputs.size() != plan.graph.inputs.size()) {
     throw Error("the model has " + std::to_string(plan.graph.inputs.size()) + " inputs, " +
                 std::to_string(inputs.size()) + " were given");
@@ -138,6 +205,7 @@ std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_inputs(
     tables.push_back(layers::mle_table(inputs[i]));
   }
   if (tables.empty()) throw Error("the model has no private input to commit to");
+  if (zero_knowledge) add_twin_masks(plan, plan.input_tensors(), seeded_field_source(seed, 0), tables, masks);
   return pcs::commit(tables, input_params, seed);
 }
 

@@ -199,7 +199,7 @@ sumcheck::ProverOutput ProverSession::masked_sumcheck(std::span<const sumcheck::
     mask_refs.push_back(extend(mle(part->tensor)));
   }
   const unsigned degree = sumcheck::twin_degree(m.terms, std::span<const bool>(m.is_private.get(), m.tables));
-  auto g = sumcheck::MaskPolynomial::sample(m.n + 1, degree);
+  auto g = mask_source_ ? mask_source_(m.n + 1, degree) : sumcheck::MaskPolynomial::sample(m.n + 1, degree);
   auto result = sumcheck::prove_twin(transcript_, refs, mask_refs, m.terms, m.claimed, g);
   out_->zk_sumchecks.push_back(result.proof);
   libra_.push_back({std::move(g), result.point, result.mask_evaluation});

@@ -17,6 +17,7 @@
 // committing the mask tables and every g before the challenges that depend on them (the mask pool),
 // opening twin claims on the stacked [T ; M], opening the recorded g(point) claims, and the
 // encoding of NodeProof::zk_sumchecks.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,11 @@ class ProverSession : public layers::ProverContext {
 
   // ZK mode: `masks` holds exactly the private (committed) tensors' masks; kept by reference.
   void enable_zk(const std::map<int, layers::MaskTensor>& masks);
+  // Where each masked sumcheck's Libra mask comes from (the driver's pool, committed before the
+  // first challenge); unset, a fresh MaskPolynomial::sample (the layer harness).
+  void set_mask_source(std::function<sumcheck::MaskPolynomial(unsigned num_vars, unsigned degree)> source) {
+    mask_source_ = std::move(source);
+  }
   // One per masked sumcheck, in proof order: the Libra mask and the g(point) the proof sent.
   struct LibraRecord {
     sumcheck::MaskPolynomial g;
@@ -83,6 +89,7 @@ class ProverSession : public layers::ProverContext {
   std::map<int, std::vector<Fp2>> mask_mles_;
   Fp2 beta_;  // the current twin challenge
   std::vector<LibraRecord> libra_;
+  std::function<sumcheck::MaskPolynomial(unsigned, unsigned)> mask_source_;
 };
 
 class VerifierSession : public layers::VerifierContext {

@@ -563,6 +563,8 @@ std::vector<uint8_t> write_proof(const Proof& p) {
       for (Fp2 v : n.values) w.fp2(v);
       w.count(n.sumchecks.size());
       for (const auto& s : n.sumchecks) write_blob(w, s.to_bytes());
+      w.count(n.zk_sumchecks.size());
+      for (const auto& s : n.zk_sumchecks) write_blob(w, s.to_bytes());
     }
   }
   write_blob(w, pcs::serialize(p.witness_opening));
@@ -591,6 +593,8 @@ Proof read_proof(std::span<const uint8_t> bytes) {
       for (auto& v : n.values) v = r.fp2();
       n.sumchecks.resize(r.count(8));
       for (auto& s : n.sumchecks) s = sumcheck::Proof::from_bytes(read_blob(r));
+      n.zk_sumchecks.resize(r.count(8));
+      for (auto& s : n.zk_sumchecks) s = sumcheck::ZkProof::from_bytes(read_blob(r));
     }
   }
   p.witness_opening = pcs::deserialize_opening_proof(read_blob(r));

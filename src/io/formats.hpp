@@ -19,7 +19,9 @@ namespace zk::io {
 // 2: visibility per tensor class, the input commitment, public weights in the vk (issue 5).
 // 3: attribute vectors stored once in a pool (a lookup table was repeated in every node using
 //    it), attribute and weight values packed as progressions or (delta) zigzag varints.
-inline constexpr uint32_t kFormatVersion = 3;
+// 4: zero-knowledge proofs (issue 5): masked layer sumchecks in the proof; twin masks and the
+//    Libra pool in the commitments.
+inline constexpr uint32_t kFormatVersion = 4;
 
 // The integer graph; with_weights = false keeps constant tensors' shapes and bounds but not their
 // values (what the verifying key needs). The encoding is not what the architecture hash covers:

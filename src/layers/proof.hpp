@@ -233,7 +233,7 @@ class VerifierContext {
 struct NodeProof {
   std::vector<Fp2> values;
   std::vector<sumcheck::Proof> sumchecks;
-  // ZK mode only (not serialized yet: the driver's format gains them with the ZK driver).
+  // ZK mode only.
   std::vector<sumcheck::ZkProof> zk_sumchecks;
 };
 

@@ -1,9 +1,11 @@
 #include "prover/prover.hpp"
 
 #include <chrono>
+#include <map>
 
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
+#include "circuit/twin_masks.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
 
@@ -21,14 +23,14 @@ const layers::IntTensor& weight_value(const layers::IntGraph& graph, int t) {
   return *value;
 }
 
-pcs::PcsParams key_params(const pcs::PcsParams& base, const circuit::Visibility& visibility) {
+pcs::PcsParams key_params(const pcs::PcsParams& base, const circuit::Visibility& visibility, bool zero_knowledge) {
   pcs::PcsParams params = base;
   params.hiding = params.hiding || visibility.any_private();
-  // Hiding commitments (salted leaves, top-subcube mask), plain openings: until the layer proofs
-  // are zero-knowledge they send evaluations of private tensors anyway, and a zero-knowledge
-  // opening's fresh mask table costs 2-10x the opening (docs/zk.md, docs/benchmarks.md). The
-  // driver that makes the layer proofs zero-knowledge switches it on with them.
-  params.zk_opening = false;
+  // Zero-knowledge openings exactly when the layer proofs are zero-knowledge: otherwise they send
+  // evaluations of private tensors anyway, and an opening's fresh mask table costs 2-10x a plain
+  // opening (docs/zk.md, docs/benchmarks.md); hiding commitments (salted leaves, top-subcube mask)
+  // either way.
+  params.zk_opening = zero_knowledge;
   params.validate();
   return params;
 }
@@ -44,39 +46,42 @@ std::vector<std::vector<Fp>> weight_tables(const layers::IntGraph& graph, const 
 
 void check_provable(const layers::IntGraph& graph, const pcs::PcsParams& base_params,
                     const circuit::Visibility& visibility) {
-  const pcs::PcsParams params = key_params(base_params, visibility);
   const circuit::Plan plan = circuit::make_plan(graph, visibility);
-  // The weights commitment's layout, from the tables' sizes alone (as weight_tables would make
-  // them): it refuses weights too large to commit, with the message commit itself would give.
-  std::vector<unsigned> num_vars;
-  for (int t : plan.weight_tensors()) {
-    num_vars.push_back(layers::mle_layout(weight_value(plan.graph, t).shape).num_vars);
-  }
-  if (num_vars.empty()) num_vars.push_back(0);
-  pcs::Layout::compute(num_vars, circuit::commitment_params(params, visibility).weights);
+  const bool zero_knowledge = circuit::proves_zero_knowledge(plan);
+  const pcs::PcsParams params = key_params(base_params, visibility, zero_knowledge);
+  for (int t : plan.weight_tensors()) weight_value(plan.graph, t);
+  // The weights commitment's layout, from the tables' sizes alone: it refuses weights too large to
+  // commit, with the message commit itself would give.
+  pcs::Layout::compute(circuit::route_claims(plan, zero_knowledge).weight_vars,
+                       circuit::commitment_params(params, visibility).weights);
 }
 
 namespace {
 
-// Private weights get a hiding commitment whose randomness comes from the key's seed, so that
-// setup and every proof build the same commitment; public weights only a placeholder.
-std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_weights(const circuit::Plan& plan,
-                                                                            const pcs::PcsParams& params,
-                                                                            const pcs::Seed& seed) {
-  const auto tables = weight_tables(plan.graph, plan.weight_tensors());
+// Private weights get a hiding commitment whose randomness (salts, top mask and, in zero-knowledge
+// mode, the twin masks) comes from the key's seed, so that setup and every proof build the same
+// commitment; public weights only a placeholder.
+std::pair<pcs::Commitment, std::unique_ptr<pcs::ProverData>> commit_weights(
+    const circuit::Plan& plan, const pcs::PcsParams& params, const pcs::Seed& seed, bool zero_knowledge,
+    std::map<int, layers::MaskTensor>* masks = nullptr) {
+  auto tables = weight_tables(plan.graph, plan.weight_tensors());
+  if (zero_knowledge && !plan.weight_tensors().empty()) {
+    circuit::add_twin_masks(plan, plan.weight_tensors(), circuit::seeded_field_source(seed, 0), tables, masks);
+  }
   return params.hiding ? pcs::commit(tables, params, seed) : pcs::commit(tables, params);
 }
 
 }  // namespace
 
 Keys setup(layers::IntGraph graph, const pcs::PcsParams& base_params, const circuit::Visibility& visibility) {
-  const pcs::PcsParams params = key_params(base_params, visibility);
   progress::report("setup: committing to the weights");
   circuit::Plan plan = circuit::make_plan(graph, visibility);
+  const bool zero_knowledge = circuit::proves_zero_knowledge(plan);
+  const pcs::PcsParams params = key_params(base_params, visibility, zero_knowledge);
   const circuit::CommitmentParams cp = circuit::commitment_params(params, visibility);
   Keys keys;
   if (cp.weights.hiding) os_random_bytes(keys.pk.weights_seed);
-  auto [commitment, data] = commit_weights(plan, cp.weights, keys.pk.weights_seed);
+  auto [commitment, data] = commit_weights(plan, cp.weights, keys.pk.weights_seed, zero_knowledge);
   keys.pk.graph = std::move(graph);
   keys.pk.visibility = visibility;
   keys.pk.pcs_params = params;
@@ -86,6 +91,7 @@ Keys setup(layers::IntGraph graph, const pcs::PcsParams& base_params, const circ
     for (auto& [id, value] : keys.vk.graph.constants) value.data.clear();
   }
   keys.vk.visibility = visibility;
+  keys.vk.zero_knowledge = zero_knowledge;
   keys.vk.pcs_params = params;
   keys.vk.weights_root = commitment.root;
   keys.vk.architecture_hash =
@@ -103,7 +109,8 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
     phase_start = now;
   };
   const circuit::Plan plan = circuit::make_plan(pk.graph, pk.visibility);
-  const circuit::ClaimRouting routing = circuit::route_claims(plan);
+  const bool zero_knowledge = circuit::proves_zero_knowledge(plan);
+  const circuit::ClaimRouting routing = circuit::route_claims(plan, zero_knowledge);
   const circuit::CommitmentParams cp = circuit::commitment_params(pk.pcs_params, pk.visibility);
   const auto by_table = circuit::lookups_by_table(plan);
   end_phase("plan");
@@ -111,10 +118,12 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   const circuit::Witness witness = circuit::make_witness(plan, inputs);
   end_phase("witness (integer inference)");
 
+  // Zero knowledge: every private tensor's twin mask (docs/zk.md §1), by tensor id.
+  std::map<int, layers::MaskTensor> masks;
   progress::report("prove: recommitting the weights");
   // Weights: recommitted from the proving key (its seed fixes the hiding randomness), and checked
   // against the key's root so a corrupted key fails here rather than in verification.
-  auto [weights_commitment, weights_data] = commit_weights(plan, cp.weights, pk.weights_seed);
+  auto [weights_commitment, weights_data] = commit_weights(plan, cp.weights, pk.weights_seed, zero_knowledge, &masks);
   if (weights_commitment.root != pk.weights_root) {
     throw Error("the proving key's weights do not match its weights commitment");
   }
@@ -127,7 +136,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
     io::InputCommitment ic;
     ic.architecture_hash = pk.architecture_hash;
     os_random_bytes(ic.seed);
-    auto [input_commitment, data] = circuit::commit_inputs(plan, inputs, cp.input, ic.seed);
+    auto [input_commitment, data] = circuit::commit_inputs(plan, inputs, cp.input, ic.seed, zero_knowledge, &masks);
     ic.root = input_commitment.root;
     input_data = std::move(data);
     result.input_commitment = ic;
@@ -138,9 +147,9 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   progress::report("prove: witness tables");
   const std::vector<int> witness_tensors = plan.witness_tensors();
   std::vector<std::vector<Fp>> witness_tables;
-  // Room for the multiplicity columns and a possible placeholder up front: columns below hold spans
-  // into these tables, so the outer vector must not reallocate.
-  witness_tables.reserve(witness_tensors.size() + plan.tables.size() + 1);
+  // Room for every polynomial of the commitment up front: columns below hold spans into these
+  // tables, so the outer vector must not reallocate.
+  witness_tables.reserve(routing.witness_vars.size() + 1);
   for (int t : witness_tensors) witness_tables.push_back(layers::mle_table(witness.values[t]));
   std::vector<std::vector<Fp>> column_tables(plan.num_tensors());
   auto column_table = [&](int t) -> const std::vector<Fp>& {
@@ -161,18 +170,33 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
       columns[k].push_back(c);
     }
   }
-  // The multiplicity columns follow the tensors in the witness commitment (circuit::witness_poly_vars).
+  // The multiplicity columns follow the tensors in the witness commitment (circuit::route_claims).
   for (size_t k = 0; k < plan.tables.size(); ++k) {
     witness_tables.push_back(lookup::compute_multiplicities(tables[k], columns[k]));
   }
   end_phase("witness tables, multiplicities");
-  if (witness_tables.empty()) witness_tables.push_back({Fp::zero()});  // as circuit::witness_poly_vars
+  circuit::LibraPool pool(plan);
+  if (zero_knowledge) {
+    // Then the twin masks (of the tensors, of the multiplicity columns) and the Libra pool: all of
+    // the proof's masking randomness is committed before the first challenge.
+    const auto source = circuit::os_field_source();
+    circuit::add_twin_masks(plan, witness_tensors, source, witness_tables, &masks);
+    for (unsigned v : routing.multiplicity_mask_vars) {
+      auto m = circuit::make_table_mask(v, v, source);
+      witness_tables.push_back(std::move(m.coordinate[0]));
+      witness_tables.push_back(std::move(m.coordinate[1]));
+    }
+    pool.sample();
+    for (const auto& t : pool.tables()) witness_tables.push_back(t);
+  }
+  if (witness_tables.empty()) witness_tables.push_back({Fp::zero()});  // as circuit::route_claims
   progress::report("prove: committing the witness");
   auto [witness_commitment, witness_data] = pcs::commit(witness_tables, cp.witness);
   end_phase("witness commit");
 
   io::Proof& proof = result.proof;
   proof.architecture_hash = pk.architecture_hash;
+  proof.zero_knowledge = zero_knowledge;
   for (int t : plan.graph.outputs) result.outputs.push_back(witness.values[t]);
   if (!pk.visibility.input_private) proof.inputs = inputs;
   if (!pk.visibility.output_private) proof.outputs = result.outputs;
@@ -184,7 +208,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
                           proof.input_root, proof.witness_root);
 
   std::vector<layers::TensorClaim> claims;
-  std::vector<pcs::Claim> witness_claims;
+  circuit::ClaimLists witness_claims, weight_claims, input_claims;
   // Lookups: one LogUp-GKR argument per table.
   for (size_t k = 0; k < plan.tables.size(); ++k) {
     progress::report("prove: lookup arguments", k + 1, plan.tables.size());
@@ -198,6 +222,10 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   // Layers, from the output back to the input.
   circuit::ProverSession session(plan, witness, transcript);
   for (int t : witness_tensors) session.borrow(t, witness_tables[routing.witness_index[t]]);
+  if (zero_knowledge) {
+    session.enable_zk(masks);
+    session.set_mask_source([&pool](unsigned n, unsigned d) { return pool.take(n, d); });
+  }
   proof.nodes.resize(plan.graph.nodes.size());
   const size_t num_nodes = plan.graph.nodes.size();
   for (size_t n = num_nodes; n-- > 0;) {
@@ -209,11 +237,18 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
 
   // Route every claim; public tensors need nothing from the prover.
   progress::report("prove: openings");
-  std::vector<pcs::Claim> weight_claims, input_claims;
+  if (zero_knowledge) {
+    circuit::check_twin_claims_hide(plan, routing, claims);
+    const auto& libra = session.libra_masks();
+    for (size_t i = 0; i < libra.size(); ++i) {
+      const sumcheck::MaskClaim mask{libra[i].g.num_vars(), libra[i].g.degree(), libra[i].point, libra[i].value};
+      witness_claims.weighted.push_back(pool.claim(i, mask, routing.pool_begin));
+    }
+  }
   circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims);
-  proof.witness_opening = pcs::open(*witness_data, witness_claims, transcript);
-  proof.weights_opening = pcs::open(*weights_data, weight_claims, transcript);
-  if (input_data) proof.input_opening = pcs::open(*input_data, input_claims, transcript);
+  proof.witness_opening = pcs::open(*witness_data, witness_claims.set(), transcript);
+  proof.weights_opening = pcs::open(*weights_data, weight_claims.set(), transcript);
+  if (input_data) proof.input_opening = pcs::open(*input_data, input_claims.set(), transcript);
   end_phase("openings");
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
+#include "circuit/twin_masks.hpp"
 
 namespace zk::verifier {
 
@@ -32,7 +33,11 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
     throw VerifyError("the proof's zero-knowledge flag differs from the verifying key's");
   }
   const circuit::Plan plan = circuit::make_plan(vk.graph, vk.visibility);
-  const circuit::ClaimRouting routing = circuit::route_claims(plan);
+  if (vk.zero_knowledge != circuit::proves_zero_knowledge(plan)) {
+    throw Error(std::string("the verifying key says its proofs are ") + (vk.zero_knowledge ? "" : "not ") +
+                "zero-knowledge, which this zkinfer does not do for this model: set up again with this version");
+  }
+  const circuit::ClaimRouting routing = circuit::route_claims(plan, vk.zero_knowledge);
   const circuit::CommitmentParams cp = circuit::commitment_params(vk.pcs_params, vk.visibility);
   const auto by_table = circuit::lookups_by_table(plan);
   check_public_tensors("inputs", vk.visibility.input_private ? std::vector<int>{} : plan.graph.inputs, proof.inputs,
@@ -90,7 +95,7 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
                           proof.input_root, proof.witness_root);
 
   std::vector<layers::TensorClaim> claims;
-  std::vector<pcs::Claim> witness_claims;
+  circuit::ClaimLists witness_claims, weight_claims, input_claims;
   for (size_t k = 0; k < plan.tables.size(); ++k) {
     std::vector<std::vector<int64_t>> shapes;
     for (size_t decl : by_table[k]) shapes.push_back(plan.shapes[plan.lookups[decl].columns[0]]);
@@ -104,12 +109,18 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   }
 
   circuit::VerifierSession session(plan, transcript);
+  if (vk.zero_knowledge) session.enable_zk();
   for (size_t n = plan.graph.nodes.size(); n-- > 0;) session.verify_node(n, proof.nodes[n], claims);
   for (size_t k = 0; k < plan.input_ranges.size(); ++k) {
     session.verify_input_range(plan.input_ranges[k], proof.input_ranges[k], claims);
   }
 
-  std::vector<pcs::Claim> weight_claims, input_claims;
+  if (vk.zero_knowledge) {
+    // Every masked sumcheck's g(point), against its slot of the Libra pool (witness commitment).
+    const circuit::LibraPool pool(plan);
+    const auto& libra = session.libra_claims();
+    for (size_t i = 0; i < libra.size(); ++i) witness_claims.weighted.push_back(pool.claim(i, libra[i], routing.pool_begin));
+  }
   for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims)) {
     if (!public_value[c.tensor]) throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
     if (layers::evaluate_tensor(*public_value[c.tensor], c.point) != c.value) {
@@ -118,21 +129,21 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   }
 
   auto check_opening = [&](const char* what, const Digest& root, const std::vector<unsigned>& vars,
-                           const pcs::PcsParams& params, const std::vector<pcs::Claim>& claims,
+                           const pcs::PcsParams& params, const circuit::ClaimLists& claims,
                            const pcs::OpeningProof& opening) {
     const pcs::Commitment commitment{root, pcs::Layout::compute(vars, params), params};
     try {
-      pcs::verify(commitment, claims, opening, transcript);
+      pcs::verify(commitment, claims.set(), opening, transcript);
     } catch (const VerifyError& e) {
       throw VerifyError(std::string(what) + " opening: " + e.what());
     }
   };
-  check_opening("witness", proof.witness_root, circuit::witness_poly_vars(plan), cp.witness, witness_claims,
+  check_opening("witness", proof.witness_root, routing.witness_vars, cp.witness, witness_claims,
                 proof.witness_opening);
-  check_opening("weights", vk.weights_root, circuit::weight_poly_vars(plan), cp.weights, weight_claims,
+  check_opening("weights", vk.weights_root, routing.weight_vars, cp.weights, weight_claims,
                 proof.weights_opening);
   if (input_committed) {
-    check_opening("input", *proof.input_root, circuit::input_poly_vars(plan), cp.input, input_claims,
+    check_opening("input", *proof.input_root, routing.input_vars, cp.input, input_claims,
                   *proof.input_opening);
   }
 }
@@ -151,7 +162,7 @@ void check_input_commitment(const io::VerifyingKey& vk, const io::Proof& proof, 
   if (!inputs) return;
   const circuit::Plan plan = circuit::make_plan(vk.graph, vk.visibility);
   const auto cp = circuit::commitment_params(vk.pcs_params, vk.visibility);
-  auto recomputed = circuit::commit_inputs(plan, *inputs, cp.input, commitment.seed);
+  auto recomputed = circuit::commit_inputs(plan, *inputs, cp.input, commitment.seed, vk.zero_knowledge);
   if (recomputed.first.root != commitment.root) {
     throw VerifyError("the input commitment does not match the given input (a different input was used)");
   }
