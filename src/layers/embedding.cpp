@@ -29,6 +29,7 @@
 // entries, which no consumer reads (docs/security.md "Padded entries"). An index outside [0, V) has
 // no H satisfying (2) and (3), so such a witness cannot be proven; honest execution refuses it.
 // Error: the sumcheck's 3·(n_S + n_V)/|K| plus the zero-checks' (n_S + 2)/|K|, over 120 bits.
+#include <optional>
 #include <string>
 
 #include "layers/layers.hpp"
@@ -122,6 +123,31 @@ std::vector<sumcheck::Term> terms(Fp2 alpha) {
   return {{Fp2::one(), {0, 1, 2}}, {Fp2::one(), {3, 4, 2}}, {-(alpha * alpha), {5, 4, 6}}};
 }
 
+// Spreads a table over the index positions (s high, v low): out[s·|v| + v] = t[v].
+template <class T>
+std::vector<T> spread_over_positions(const std::vector<T>& t, size_t ns) {
+  std::vector<T> out(ns * t.size());
+  for (size_t s = 0; s < ns; ++s) std::copy(t.begin(), t.end(), out.begin() + s * t.size());
+  return out;
+}
+
+// Spreads a table over the table rows (s high, v low): out[s·nv + v] = t[s].
+std::vector<Fp> spread_over_rows(const std::vector<Fp>& t, size_t nv) {
+  std::vector<Fp> out(t.size() * nv);
+  for (size_t s = 0; s < t.size(); ++s) std::fill_n(out.begin() + s * nv, nv, t[s]);
+  return out;
+}
+
+// The claimed sum: out~(r) plus α·Σ_s eq(r_S, s)·sel_S(s), a public constant (no tensor).
+ClaimedSum claimed_sum(const TensorClaim& out, Fp2 alpha, const Shape& ids, const Points& p) {
+  ClaimedSum sum(out);
+  sum.add(Fp2::one(), -1, {}, alpha * real_selector(ids, p.r_s));
+  return sum;
+}
+
+// Zero-knowledge mode (docs/zk.md §2) runs this same code: the claimed sum is made of the output's
+// twin value and a public constant, E~(v, r_D), H and the ids get their mask twins (the same
+// binding and spreading applied to the mask), and every value sent is a twin value.
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int e = node.inputs[0], ids = node.inputs[1], h = ctx.aux()[0];
   const Shape &es = ctx.shape(e), &is = ctx.shape(ids);
@@ -132,30 +158,31 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   // E~(v, r_D) for every v: bind the column variables.
   std::vector<std::optional<Fp2>> fixed(p.r_d.size() + p.v_bits);
   for (size_t j = 0; j < p.r_d.size(); ++j) fixed[j] = p.r_d[j];
-  const auto er = bind_variables(ctx.mle(e), fixed);
   const auto eq_s = eq_table(p.r_s);
   IntTensor ones(is);
   std::fill(ones.data.begin(), ones.data.end(), 1);
   const auto sel_s = mle_table(ones);
   const size_t ns = eq_s.size();
-  std::vector<Fp2> eq_sel(ns * nv), er_s(ns * nv), eq_p(ns * nv), eq_first(ns * nv);
-  std::vector<Fp> sel_spread(ns * nv), ids_spread(ns * nv);
-  const auto& ids_table = ctx.mle(ids);
+  auto table_rows = [&](const IntTensor& t) { return spread_over_positions(bind_variables(mle_table(t), fixed), ns); };
+  auto ids_rows = [&](const IntTensor& t) { return spread_over_rows(mle_table(t), nv); };
+  const auto er_s = spread_over_positions(bind_variables(ctx.mle(e), fixed), ns);
+  const auto sel_spread = spread_over_rows(sel_s, nv), ids_spread = spread_over_rows(ctx.mle(ids), nv);
+  std::vector<Fp2> eq_sel(ns * nv), eq_p(ns * nv), eq_first(ns * nv);
   for (size_t s = 0; s < ns; ++s) {
     eq_first[s * nv] = eq_s[s];
-    for (size_t v = 0; v < nv; ++v) {
-      const size_t i = s * nv + v;
-      er_s[i] = er[v];
-      sel_spread[i] = sel_s[s];
-      ids_spread[i] = ids_table[s];
-      if (static_cast<int64_t>(v) >= rows) continue;
-      eq_sel[i] = eq_s[s];
-      eq_p[i] = eq_s[s] * (alpha + a2 * Fp2(Fp(static_cast<uint64_t>(v))));
+    for (size_t v = 0; v < nv && static_cast<int64_t>(v) < rows; ++v) {
+      eq_sel[s * nv + v] = eq_s[s];
+      eq_p[s * nv + v] = eq_s[s] * (alpha + a2 * Fp2(Fp(static_cast<uint64_t>(v))));
     }
   }
+  const auto me = ctx.twin(e, table_rows), mh = ctx.twin(h, mle_table), mids = ctx.twin(ids, ids_rows);
+  auto mask = [](const std::optional<std::vector<Fp2>>& m) {
+    return m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt;
+  };
   std::vector<sumcheck::TableRef> tables = {eq_sel, er_s, ctx.mle(h), eq_p, sel_spread, eq_first, ids_spread};
-  const Fp2 claimed = out[0].value + alpha * real_selector(is, p.r_s);
-  auto result = ctx.sumcheck(tables, terms(alpha), claimed);
+  const std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, mask(me),     mask(mh),    std::nullopt,
+                                                                std::nullopt, std::nullopt, mask(mids)};
+  auto result = ctx.masked_sumcheck(tables, masks, terms(alpha), claimed_sum(out[0], alpha, is, p));
   const auto& rho = result.point;
   const std::vector<Fp2> rho_v(rho.begin(), rho.begin() + p.v_bits), rho_s(rho.begin() + p.v_bits, rho.end());
   send_evaluation(ctx, h, rho);
@@ -168,8 +195,9 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Shape &es = ctx.shape(e), &is = ctx.shape(ids);
   const Points p = split(es, out[0].point);
   const Fp2 alpha = ctx.challenge(), a2 = alpha * alpha;
-  const Fp2 claimed = out[0].value + alpha * real_selector(is, p.r_s);
-  auto claim = ctx.sumcheck(static_cast<unsigned>(p.r_s.size() + p.v_bits), 3, claimed);
+  const bool is_private[7] = {false, ctx.is_private(e), ctx.is_private(h), false, false, false, ctx.is_private(ids)};
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(p.r_s.size() + p.v_bits), terms(alpha), is_private,
+                                   claimed_sum(out[0], alpha, is, p));
   const auto& rho = claim.point;
   const std::vector<Fp2> rho_v(rho.begin(), rho.begin() + p.v_bits), rho_s(rho.begin() + p.v_bits, rho.end());
   const Fp2 vh = receive_evaluation(ctx, h, rho);
@@ -182,10 +210,10 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Fp2 eq_s = eq_eval(p.r_s, rho_s), sel_v = prefix_selector(rho_v, rows);
   const std::vector<Fp2> evals = {eq_s * sel_v, ve, vh, eq_s * (alpha * sel_v + a2 * weighted_rows),
                                   real_selector(is, rho_s), eq_s * eq_eval_at_index(rho_v, 0), vids};
-  sumcheck::check_final(claim, evals, terms(alpha));
+  ctx.check_final(claim, evals, terms(alpha));
 }
 
-const LayerProofDef kEmbeddingProof{plan, witness, prove, verify};
+const LayerProofDef kEmbeddingProof{plan, witness, prove, verify, true};
 
 }  // namespace
 
