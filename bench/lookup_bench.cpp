@@ -57,21 +57,22 @@ void BM_Verify(benchmark::State& state) {
   }
 }
 
-// Plain LogUp-GKR against the zero-knowledge LogUp (committed inverses) on one 2^16-entry column
-// into [0, 2^8). The ZK prover's time includes computing the inverses but not committing them
-// (nor the masks), which is the driver's; the masks are random full-size K tables.
-struct SmallRange {
-  Table table = Table::range(8);
-  std::vector<Fp> data = std::vector<Fp>(size_t(1) << 16);
+// Plain LogUp-GKR against the zero-knowledge LogUp (committed inverses): one column of 2^a
+// entries into [0, 2^b) (args a, b). The ZK prover's time includes computing the inverses but not
+// committing them (nor the masks), which is the driver's; the masks are random full-size K tables.
+struct RangeCheck {
+  Table table;
+  std::vector<Fp> data;
   std::vector<Column> columns;
-  std::vector<std::vector<int64_t>> shapes = {{int64_t(1) << 16}};
+  std::vector<std::vector<int64_t>> shapes;
   std::vector<Fp> m;
   std::vector<Fp2> in_mask, h_mask, m_mask, t_mask;
   ZkMasks masks;
 
-  SmallRange() {
+  RangeCheck(int64_t lookup_bits, int64_t table_bits)
+      : table(Table::range(unsigned(table_bits))), data(size_t(1) << lookup_bits), shapes{{int64_t(1) << lookup_bits}} {
     std::mt19937_64 rng(4);
-    for (auto& v : data) v = Fp(rng() & 0xFF);
+    for (auto& v : data) v = Fp(rng() & ((uint64_t(1) << table_bits) - 1));
     columns.push_back(Column{data, {}, shapes[0]});
     m = compute_multiplicities(table, columns);
     auto random = [&](size_t n) {
@@ -93,8 +94,8 @@ struct SmallRange {
   }
 };
 
-void BM_ProveRange8Plain(benchmark::State& state) {
-  const SmallRange s;
+void BM_ProveRangePlain(benchmark::State& state) {
+  const RangeCheck s(state.range(0), state.range(1));
   for (auto _ : state) {
     Transcript t("bench");
     benchmark::DoNotOptimize(prove(s.table, s.columns, s.m, t));
@@ -103,8 +104,8 @@ void BM_ProveRange8Plain(benchmark::State& state) {
   state.counters["proof_bytes"] = double(prove(s.table, s.columns, s.m, t).proof.to_bytes().size());
 }
 
-void BM_ProveRange8Zk(benchmark::State& state) {
-  const SmallRange s;
+void BM_ProveRangeZk(benchmark::State& state) {
+  const RangeCheck s(state.range(0), state.range(1));
   for (auto _ : state) {
     Transcript t("bench");
     benchmark::DoNotOptimize(s.prove_zk(t));
@@ -113,8 +114,8 @@ void BM_ProveRange8Zk(benchmark::State& state) {
   state.counters["proof_bytes"] = double(s.prove_zk(t).to_bytes().size());
 }
 
-void BM_VerifyRange8Zk(benchmark::State& state) {
-  const SmallRange s;
+void BM_VerifyRangeZk(benchmark::State& state) {
+  const RangeCheck s(state.range(0), state.range(1));
   Transcript tp("bench");
   const ZkLookupProof proof = s.prove_zk(tp);
   const std::vector<ColumnPrivacy> privacy(1);
@@ -128,9 +129,9 @@ void BM_VerifyRange8Zk(benchmark::State& state) {
 BENCHMARK(BM_Multiplicities)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Prove)->Args({1, 1024})->Args({4, 512})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Verify)->Args({1, 1024})->Args({4, 512})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ProveRange8Plain)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ProveRange8Zk)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_VerifyRange8Zk)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ProveRangePlain)->Args({16, 8})->Args({20, 16})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ProveRangeZk)->Args({16, 8})->Args({20, 16})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_VerifyRangeZk)->Args({16, 8})->Args({20, 16})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace zk::lookup
