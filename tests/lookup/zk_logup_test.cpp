@@ -268,6 +268,29 @@ TEST(ZkLookup, TableLargerThanEveryColumnIsAccepted) {
   EXPECT_TRUE(r.accepted) << r.reason;
 }
 
+TEST(ZkLookup, DegenerateSizesAreHandled) {
+  // A one-entry table (no variables) with scalar and one-entry columns.
+  Instance one;
+  one.table.inputs = {Fp(5)};
+  one.columns.emplace_back(std::vector<int64_t>{}, [](size_t) { return int64_t(5); });
+  one.columns.emplace_back(std::vector<int64_t>{1, 1}, [](size_t) { return int64_t(5); });
+  const Outcome r = run(one);
+  EXPECT_TRUE(r.accepted) << r.reason;
+  EXPECT_EQ(r.prover.proof.sumchecks.size(), 1u);
+  one.columns[1].in[0] = Fp(6);
+  one.multiplicities = {Fp(2)};
+  EXPECT_FALSE(run(one).accepted);
+
+  // No columns at all: only zero multiplicities balance.
+  Instance none;
+  none.table = Table::range(3);
+  none.multiplicities.assign(8, Fp::zero());
+  const Outcome e = run(none);
+  EXPECT_TRUE(e.accepted) << e.reason;
+  none.multiplicities[2] = Fp::one();
+  EXPECT_FALSE(run(none).accepted);
+}
+
 TEST(ZkLookup, PublicColumnsGetPlainClaims) {
   Instance s = function_setup();
   s.privacy = {{true, true}, {false, false}, {true, false}, {false, true}};
