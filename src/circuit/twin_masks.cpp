@@ -117,13 +117,16 @@ Fp2 zero_extension(std::span<const Fp2> point, size_t from) {
 }  // namespace
 
 pcs::CombinationClaim twin_combination(size_t poly, size_t mask_poly, unsigned support_vars,
-                                       std::span<const Fp2> point, Fp2 beta, Fp2 value) {
+                                       std::span<const Fp2> point, Fp2 beta, Fp2 value, bool extension) {
+  const Fp2 u(Fp::zero(), Fp::one());
   const Fp2 scale = beta * zero_extension(point, support_vars);
   const std::vector<Fp2> low(point.begin(), point.begin() + support_vars);
+  const std::vector<Fp2> full(point.begin(), point.end());
   pcs::CombinationClaim c;
-  c.terms.push_back({poly, std::vector<Fp2>(point.begin(), point.end()), {}, Fp2::one() - beta});
+  c.terms.push_back({poly, full, {}, Fp2::one() - beta});
+  if (extension) c.terms.push_back({poly + 1, full, {}, (Fp2::one() - beta) * u});
   c.terms.push_back({mask_poly, low, {}, scale});
-  c.terms.push_back({mask_poly + 1, low, {}, scale * Fp2(Fp::zero(), Fp::one())});
+  c.terms.push_back({mask_poly + 1, low, {}, scale * u});
   c.value = value;
   return c;
 }

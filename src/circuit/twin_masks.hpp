@@ -47,9 +47,10 @@ std::function<Fp()> seeded_field_source(const pcs::Seed& seed, uint64_t domain);
 std::function<Fp()> os_field_source();
 
 // The combination claim "(1 - beta) V~(point) + beta M_V~(point) = value" on the commitment that
-// holds V as polynomial `poly` and its mask as polynomials `mask_poly`, `mask_poly + 1`.
+// holds V as polynomial `poly` (`extension`: a K-valued V as polynomials poly, poly + 1, V = V_0 +
+// u V_1) and its mask as polynomials `mask_poly`, `mask_poly + 1`.
 pcs::CombinationClaim twin_combination(size_t poly, size_t mask_poly, unsigned support_vars,
-                                       std::span<const Fp2> point, Fp2 beta, Fp2 value);
+                                       std::span<const Fp2> point, Fp2 beta, Fp2 value, bool extension = false);
 
 // Whether the twin claims on one tensor (their points) leave its mask's revealed values uniform:
 // the functionals eq(0, point_high) eq(point_low, .) restricted to the mask's real support must be

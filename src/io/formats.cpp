@@ -556,6 +556,10 @@ std::vector<uint8_t> write_proof(const Proof& p) {
   write_digest(w, p.witness_root);
   w.count(p.lookups.size());
   for (const auto& l : p.lookups) write_blob(w, l.to_bytes());
+  write_flag(w, p.lookup_root.has_value());
+  if (p.lookup_root) write_digest(w, *p.lookup_root);
+  w.count(p.zk_lookups.size());
+  for (const auto& l : p.zk_lookups) write_blob(w, l.to_bytes());
   for (const auto* group : {&p.nodes, &p.input_ranges}) {
     w.count(group->size());
     for (const auto& n : *group) {
@@ -571,6 +575,8 @@ std::vector<uint8_t> write_proof(const Proof& p) {
   write_blob(w, pcs::serialize(p.weights_opening));
   if (p.input_root.has_value() != p.input_opening.has_value()) throw Error("proof: input commitment without opening");
   if (p.input_opening) write_blob(w, pcs::serialize(*p.input_opening));
+  if (p.lookup_root.has_value() != p.lookup_opening.has_value()) throw Error("proof: lookup commitment without opening");
+  if (p.lookup_opening) write_blob(w, pcs::serialize(*p.lookup_opening));
   return w.take();
 }
 
@@ -586,6 +592,9 @@ Proof read_proof(std::span<const uint8_t> bytes) {
   p.witness_root = read_digest(r);
   p.lookups.resize(r.count(8));
   for (auto& l : p.lookups) l = lookup::LookupProof::from_bytes(read_blob(r));
+  if (read_flag(r, "lookup commitment")) p.lookup_root = read_digest(r);
+  p.zk_lookups.resize(r.count(8));
+  for (auto& l : p.zk_lookups) l = lookup::ZkLookupProof::from_bytes(read_blob(r));
   for (auto* group : {&p.nodes, &p.input_ranges}) {
     group->resize(r.count(8));
     for (auto& n : *group) {
@@ -600,6 +609,7 @@ Proof read_proof(std::span<const uint8_t> bytes) {
   p.witness_opening = pcs::deserialize_opening_proof(read_blob(r));
   p.weights_opening = pcs::deserialize_opening_proof(read_blob(r));
   if (p.input_root) p.input_opening = pcs::deserialize_opening_proof(read_blob(r));
+  if (p.lookup_root) p.lookup_opening = pcs::deserialize_opening_proof(read_blob(r));
   r.expect_end();
   return p;
 }

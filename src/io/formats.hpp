@@ -12,6 +12,7 @@
 #include "layers/int_graph.hpp"
 #include "layers/proof.hpp"
 #include "lookup/logup.hpp"
+#include "lookup/zk_logup.hpp"
 #include "pcs/pcs.hpp"
 
 namespace zk::io {
@@ -74,7 +75,12 @@ struct Proof {
   std::vector<layers::IntTensor> outputs;   // public outputs (quantized), graph.outputs order; empty if private
   std::optional<Digest> input_root;         // private inputs: their hiding commitment instead of values
   Digest witness_root;
-  std::vector<lookup::LookupProof> lookups;  // one per plan table
+  std::vector<lookup::LookupProof> lookups;  // one per plan table (not zero-knowledge)
+  // Zero knowledge: the lookup arguments' inverse tables' commitment, one committed-inverse LogUp
+  // per plan table, and the commitment's opening (instead of `lookups`).
+  std::optional<Digest> lookup_root;
+  std::vector<lookup::ZkLookupProof> zk_lookups;
+  std::optional<pcs::OpeningProof> lookup_opening;
   std::vector<layers::NodeProof> nodes;      // one per graph node, in graph order
   std::vector<layers::NodeProof> input_ranges;  // one per private input's range check (plan order)
   pcs::OpeningProof witness_opening;

@@ -6,6 +6,7 @@
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
 #include "circuit/twin_masks.hpp"
+#include "circuit/zk_lookups.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
 
@@ -209,8 +210,18 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
 
   std::vector<layers::TensorClaim> claims;
   circuit::ClaimLists witness_claims, weight_claims, input_claims;
-  // Lookups: one LogUp-GKR argument per table.
-  for (size_t k = 0; k < plan.tables.size(); ++k) {
+  // Lookups: one LogUp-GKR argument per table, or with zero knowledge the committed-inverse LogUp.
+  circuit::ClaimLists lookup_claims;
+  std::unique_ptr<pcs::ProverData> lookup_data;
+  if (zero_knowledge && !plan.tables.empty()) {
+    progress::report("prove: lookup arguments");
+    auto zl = circuit::prove_lookups_zk(plan, routing, tables, columns, witness_tables, masks, cp.witness, pool,
+                                        transcript, claims, witness_claims, lookup_claims);
+    lookup_data = std::move(zl.data);
+    proof.lookup_root = lookup_data->commitment.root;
+    proof.zk_lookups = std::move(zl.proofs);
+  }
+  for (size_t k = 0; k < plan.tables.size() && !zero_knowledge; ++k) {
     progress::report("prove: lookup arguments", k + 1, plan.tables.size());
     auto lookup_result =
         lookup::prove(tables[k], columns[k], witness_tables[routing.num_witness_tensors + k], transcript);
@@ -239,16 +250,19 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   progress::report("prove: openings");
   if (zero_knowledge) {
     circuit::check_twin_claims_hide(plan, routing, claims);
+    // The layers' Libra masks follow the lookups' in the pool.
+    const size_t first_slot = pool.used() - session.libra_masks().size();
     const auto& libra = session.libra_masks();
     for (size_t i = 0; i < libra.size(); ++i) {
       const sumcheck::MaskClaim mask{libra[i].g.num_vars(), libra[i].g.degree(), libra[i].point, libra[i].value};
-      witness_claims.weighted.push_back(pool.claim(i, mask, routing.pool_begin));
+      witness_claims.weighted.push_back(pool.claim(first_slot + i, mask, routing.pool_begin));
     }
   }
   circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims);
   proof.witness_opening = pcs::open(*witness_data, witness_claims.set(), transcript);
   proof.weights_opening = pcs::open(*weights_data, weight_claims.set(), transcript);
   if (input_data) proof.input_opening = pcs::open(*input_data, input_claims.set(), transcript);
+  if (lookup_data) proof.lookup_opening = pcs::open(*lookup_data, lookup_claims.set(), transcript);
   end_phase("openings");
   return result;
 }

@@ -3,6 +3,7 @@
 #include "circuit/protocol.hpp"
 #include "circuit/session.hpp"
 #include "circuit/twin_masks.hpp"
+#include "circuit/zk_lookups.hpp"
 
 namespace zk::verifier {
 
@@ -58,7 +59,12 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
     throw VerifyError(input_committed ? "the proof lacks the commitment to its private input"
                                       : "the proof carries an input commitment, but the model's input is public");
   }
-  if (proof.lookups.size() != plan.tables.size()) throw VerifyError("wrong number of lookup arguments");
+  const bool zk_lookups = vk.zero_knowledge && !plan.tables.empty();
+  if (proof.lookups.size() != (zk_lookups ? 0 : plan.tables.size()) ||
+      proof.zk_lookups.size() != (zk_lookups ? plan.tables.size() : 0) || proof.lookup_root.has_value() != zk_lookups ||
+      proof.lookup_opening.has_value() != zk_lookups) {
+    throw VerifyError("wrong number or kind of lookup arguments");
+  }
   if (proof.nodes.size() != plan.graph.nodes.size()) throw VerifyError("wrong number of layer proofs");
   if (proof.input_ranges.size() != plan.input_ranges.size()) throw VerifyError("wrong number of input range checks");
 
@@ -96,7 +102,13 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
 
   std::vector<layers::TensorClaim> claims;
   circuit::ClaimLists witness_claims, weight_claims, input_claims;
-  for (size_t k = 0; k < plan.tables.size(); ++k) {
+  circuit::ClaimLists inverse_claims;  // the lookup commitment's
+  size_t libra_slot = 0;
+  if (zk_lookups) {
+    libra_slot = circuit::verify_lookups_zk(plan, routing, *proof.lookup_root, proof.zk_lookups, circuit::LibraPool(plan),
+                                            transcript, claims, witness_claims, inverse_claims);
+  }
+  for (size_t k = 0; k < plan.tables.size() && !zk_lookups; ++k) {
     std::vector<std::vector<int64_t>> shapes;
     for (size_t decl : by_table[k]) shapes.push_back(plan.shapes[plan.lookups[decl].columns[0]]);
     std::vector<lookup::EvalClaim> lookup_claims;
@@ -119,7 +131,9 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
     // Every masked sumcheck's g(point), against its slot of the Libra pool (witness commitment).
     const circuit::LibraPool pool(plan);
     const auto& libra = session.libra_claims();
-    for (size_t i = 0; i < libra.size(); ++i) witness_claims.weighted.push_back(pool.claim(i, libra[i], routing.pool_begin));
+    for (size_t i = 0; i < libra.size(); ++i) {
+      witness_claims.weighted.push_back(pool.claim(libra_slot + i, libra[i], routing.pool_begin));
+    }
   }
   for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims)) {
     if (!public_value[c.tensor]) throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
@@ -145,6 +159,10 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
   if (input_committed) {
     check_opening("input", *proof.input_root, routing.input_vars, cp.input, input_claims,
                   *proof.input_opening);
+  }
+  if (zk_lookups) {
+    check_opening("lookup", *proof.lookup_root, circuit::lookup_commitment_layout(plan).vars, cp.witness, inverse_claims,
+                  *proof.lookup_opening);
   }
 }
 
