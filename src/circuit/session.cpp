@@ -252,17 +252,23 @@ layers::NodeProof ProverSession::prove_node(size_t n, std::vector<layers::Tensor
   return proof;
 }
 
+// ZK mode: no value at the random point (it would be a plain evaluation of the input, and the
+// limbs' twins could not be checked against it linearly); open_bounded's masked zero-check at that
+// point leaves twin claims on the input and its limbs instead. A narrow bound is the lookup alone.
 layers::NodeProof ProverSession::prove_input_range(const InputRange& range, std::vector<layers::TensorClaim>& claims) {
-  if (zk()) throw Error("the range check of a private input has no zero-knowledge proof yet");
   layers::NodeProof proof;
   out_ = &proof;
   claims_ = &claims;
   aux_ = range.aux;
   auto point = challenges(layers::mle_layout(plan_.shapes[range.tensor]).num_vars);
-  const Fp2 v = evaluate_mle(std::span<const Fp>(mle(range.tensor)), point);
-  send(v);
-  layers::open_bounded(*this, range.bounded, point);
-  claims.push_back({range.tensor, std::move(point), v});
+  if (zk()) {
+    layers::open_bounded(*this, range.bounded, layers::TensorClaim{range.tensor, point, Fp2(), std::nullopt});
+  } else {
+    const Fp2 v = evaluate_mle(std::span<const Fp>(mle(range.tensor)), point);
+    send(v);
+    layers::open_bounded(*this, range.bounded, point);
+    claims.push_back({range.tensor, std::move(point), v});
+  }
   out_ = nullptr;
   claims_ = nullptr;
   return proof;
@@ -377,20 +383,26 @@ namespace zk::circuit {
 
 void VerifierSession::verify_input_range(const InputRange& range, const layers::NodeProof& proof,
                                          std::vector<layers::TensorClaim>& claims) {
-  if (zk_) throw Error("the range check of a private input has no zero-knowledge proof yet");
   in_ = &proof;
-  next_value_ = next_sumcheck_ = 0;
+  next_value_ = next_sumcheck_ = next_zk_sumcheck_ = 0;
+  pending_.reset();
   aux_ = range.aux;
   claims_ = &claims;
   const auto& shape = plan_.shapes[range.tensor];
   try {
     auto point = challenges(layers::mle_layout(shape).num_vars);
-    const Fp2 v = receive();
-    layers::check_bounded(*this, range.bounded, point, v, layers::real_selector(shape, point));
-    if (next_value_ != proof.values.size() || next_sumcheck_ != proof.sumchecks.size()) {
+    std::optional<Fp2> v;
+    if (zk_) {
+      layers::check_bounded(*this, range.bounded, layers::TensorClaim{range.tensor, point, Fp2(), std::nullopt});
+    } else {
+      v = receive();
+      layers::check_bounded(*this, range.bounded, point, *v, layers::real_selector(shape, point));
+    }
+    if (next_value_ != proof.values.size() || next_sumcheck_ != proof.sumchecks.size() ||
+        next_zk_sumcheck_ != proof.zk_sumchecks.size()) {
       throw VerifyError("the proof has unread values");
     }
-    claims.push_back({range.tensor, std::move(point), v});
+    if (v) claims.push_back({range.tensor, std::move(point), *v});
   } catch (const VerifyError& e) {
     throw VerifyError("range check of the private input '" + plan_.names[range.tensor] + "': " + e.what());
   }

@@ -1,5 +1,8 @@
 #include "layers/range_check.hpp"
 
+#include <algorithm>
+
+#include "layers/proof_util.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::layers {
@@ -82,11 +85,25 @@ std::vector<Fp> limbs_table(ProverContext& ctx, const Limbs& limbs, unsigned num
   return table;
 }
 
+std::optional<std::vector<Fp2>> limbs_twin(ProverContext& ctx, const Limbs& limbs, unsigned num_vars) {
+  if (limbs.ids.empty() || !ctx.zk_mask(limbs.ids[0])) return std::nullopt;
+  std::vector<Fp2> table(size_t(1) << num_vars);
+  unsigned shift = 0;
+  for (size_t j = 0; j < limbs.ids.size(); ++j) {
+    const auto mask = ctx.twin(limbs.ids[j], [](const IntTensor& t) { return mle_table(t); });
+    if (!mask || mask->size() != table.size()) throw Error("limbs_twin: limbs without masks, or of the wrong size");
+    const Fp scale(uint64_t(1) << shift);
+    for (size_t i = 0; i < table.size(); ++i) table[i] += (*mask)[i] * scale;
+    shift += limbs.widths[j];
+  }
+  return table;
+}
+
 Fp2 open_limbs(ProverContext& ctx, const Limbs& limbs, const std::vector<Fp2>& point) {
   Fp2 total;
   unsigned shift = 0;
   for (size_t j = 0; j < limbs.ids.size(); ++j) {
-    const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(limbs.ids[j])), point);
+    const Fp2 v = ctx.evaluate(limbs.ids[j], point);
     ctx.send(v);
     ctx.claim(limbs.ids[j], point, v);
     total += v * Fp(uint64_t(1) << shift);
@@ -151,16 +168,96 @@ void fill_bounded(const Bounded& b, const IntTensor& column, std::span<IntTensor
 
 void open_bounded(ProverContext& ctx, const Bounded& b, const std::vector<Fp2>& point) {
   if (!b.wide) return;
+  if (ctx.zk()) throw Error("open_bounded at a point is plain-mode only: the ZK form takes the column's claim");
   open_limbs(ctx, b.low, point);
   if (b.upper) open_limbs(ctx, b.high, point);
 }
 
 void check_bounded(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2>& point, Fp2 value, Fp2 sel) {
   if (!b.wide) return;
+  if (ctx.zk()) throw Error("check_bounded at a point is plain-mode only: the ZK form takes the column's claim");
   if (open_limbs(ctx, b.low, point) != value - Fp2::from_signed(b.lo) * sel)
     throw VerifyError("a bounded column minus its lower bound does not match its range limbs");
   if (b.upper && open_limbs(ctx, b.high, point) != Fp2::from_signed(b.hi) * sel - value)
     throw VerifyError("the upper bound minus a bounded column does not match its range limbs");
+}
+
+std::vector<sumcheck::Term> bounded_terms(const Bounded& b, uint32_t eq, uint32_t column, uint32_t sel,
+                                          uint32_t lo_limbs, uint32_t hi_limbs, Fp2 delta) {
+  const Fp2 lo = Fp2::from_signed(b.lo);
+  std::vector<sumcheck::Term> terms = {{delta, {eq, column}}, {-delta * lo, {eq, sel}}, {-delta, {eq, lo_limbs}}};
+  if (b.upper) {
+    // With c − lo = Lo, the upper relation hi − c = Hi is Lo + Hi = (hi − lo)·S.
+    const Fp2 d2 = delta * delta;
+    terms.push_back({d2, {eq, lo_limbs}});
+    terms.push_back({d2, {eq, hi_limbs}});
+    terms.push_back({-d2 * (Fp2::from_signed(b.hi) - lo), {eq, sel}});
+  }
+  return terms;
+}
+
+std::vector<Fp> selector_table(const Shape& shape) {
+  IntTensor ones(shape);
+  std::fill(ones.data.begin(), ones.data.end(), 1);
+  return mle_table(ones);
+}
+
+namespace {
+// The standalone ZK bounded check's tables: eq(p, ·), c, S, Lo, [Hi].
+constexpr uint32_t kEq = 0, kColumn = 1, kSel = 2, kLo = 3, kHi = 4;
+size_t bounded_tables(const Bounded& b) { return b.upper ? 5 : 4; }
+}  // namespace
+
+void open_bounded(ProverContext& ctx, const Bounded& b, const TensorClaim& column) {
+  if (!ctx.zk()) return open_bounded(ctx, b, column.point);
+  if (!b.wide) return;
+  const Fp2 delta = ctx.challenge();
+  const auto& p = column.point;
+  const unsigned n = static_cast<unsigned>(p.size());
+  const auto eq = eq_table(p);
+  const auto sel = selector_table(ctx.shape(column.tensor));
+  const auto lo = limbs_table(ctx, b.low, n);
+  const auto lo_mask = limbs_twin(ctx, b.low, n);
+  std::vector<Fp> hi;
+  std::optional<std::vector<Fp2>> hi_mask;
+  auto mask_of = [](const auto& m) { return m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt; };
+  const auto column_mask = ctx.twin(column.tensor, [](const IntTensor& t) { return mle_table(t); });
+  std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(column.tensor), sel, lo};
+  std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, mask_of(column_mask), std::nullopt,
+                                                          mask_of(lo_mask)};
+  if (b.upper) {
+    hi = limbs_table(ctx, b.high, n);
+    hi_mask = limbs_twin(ctx, b.high, n);
+    tables.emplace_back(hi);
+    masks.push_back(mask_of(hi_mask));
+  }
+  const auto result = ctx.masked_sumcheck(tables, masks, bounded_terms(b, kEq, kColumn, kSel, kLo, kHi, delta),
+                                          known_sum(Fp2::zero()));
+  const std::vector<Fp2>& s = result.point;
+  const Fp2 v = ctx.evaluate(column.tensor, s);
+  ctx.send(v);
+  ctx.claim(column.tensor, s, v);
+  open_limbs(ctx, b.low, s);
+  if (b.upper) open_limbs(ctx, b.high, s);
+}
+
+void check_bounded(VerifierContext& ctx, const Bounded& b, const TensorClaim& column) {
+  const Shape& shape = ctx.shape(column.tensor);
+  if (!ctx.zk()) return check_bounded(ctx, b, column.point, column.value, real_selector(shape, column.point));
+  if (!b.wide) return;
+  const Fp2 delta = ctx.challenge();
+  const auto& p = column.point;
+  const auto terms = bounded_terms(b, kEq, kColumn, kSel, kLo, kHi, delta);
+  const bool limbs_private = ctx.is_private(b.low.ids.at(0));
+  const bool is_private[5] = {false, ctx.is_private(column.tensor), false, limbs_private, limbs_private};
+  const auto claim = ctx.masked_sumcheck(static_cast<unsigned>(p.size()), terms,
+                                         std::span<const bool>(is_private, bounded_tables(b)), known_sum(Fp2::zero()));
+  const Fp2 vc = ctx.receive();
+  ctx.claim(column.tensor, claim.point, vc);
+  std::vector<Fp2> evals = {eq_eval(p, claim.point), vc, real_selector(shape, claim.point),
+                            open_limbs(ctx, b.low, claim.point)};
+  if (b.upper) evals.push_back(open_limbs(ctx, b.high, claim.point));
+  ctx.check_final(claim, evals, terms);
 }
 
 }  // namespace zk::layers

@@ -14,6 +14,7 @@
 // Interval tables (inputs lo..hi, at most 2^16 entries) give an exact two-sided range check of a
 // committed column in one lookup; layers use them when the honest range is narrow (an activation
 // range after saturation).
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,7 +61,11 @@ void fill_limbs(const IntTensor& v, size_t count, std::span<IntTensor> aux, size
 
 // Prover: the MLE table of v (size 2^num_vars) from the committed limbs.
 std::vector<Fp> limbs_table(ProverContext& ctx, const Limbs& limbs, unsigned num_vars);
-// Sends every limb's evaluation at `point`, leaves a claim on each, returns v~(point).
+// ZK mode: the mask companion of limbs_table for a masked sumcheck (the same combination of the
+// limbs' masks: v's twin is the combination of the limbs' twins); nullopt in plain mode.
+std::optional<std::vector<Fp2>> limbs_twin(ProverContext& ctx, const Limbs& limbs, unsigned num_vars);
+// Sends every limb's evaluation at `point` (ZK: its twin value at the current twin challenge, so
+// the combination the verifier forms is v's twin value), leaves a claim on each, returns v~(point).
 Fp2 open_limbs(ProverContext& ctx, const Limbs& limbs, const std::vector<Fp2>& point);
 // The verifier's side of open_limbs: reads the same values and leaves the same claims.
 Fp2 open_limbs(VerifierContext& ctx, const Limbs& limbs, const std::vector<Fp2>& point);
@@ -86,5 +91,31 @@ void open_bounded(ProverContext& ctx, const Bounded& b, const std::vector<Fp2>& 
 // Verifier: reads them and checks them against c~(point) = value; sel = the real-entry selector
 // of c's shape at the point (lo and hi are constants of an element-wise relation).
 void check_bounded(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2>& point, Fp2 value, Fp2 sel);
+// The two above are plain-mode only (a zk::Error in ZK mode: with twin values the linear check
+// fails, since the limbs' masks are independent of c's). The forms below take c's claim
+// (c = column.tensor, committed, at column.point, value sent by the caller) and work in both modes:
+//   plain: exactly the two above (sel from c's shape);
+//   ZK:    a masked zero-check at column.point, sum_x eq(point, x)·Z(x) = 0 with Z the terms of
+//          bounded_terms, after which the prover sends c's and the limbs' twin values at the
+//          sumcheck's point (claims on each). column.value is not used: the relation is proven on
+//          the committed c, so the caller's claim may be at any twin challenge. The verifier's
+//          check_bounded runs its own check_final: call it after the check_final of the caller's
+//          own masked sumcheck, never between a masked_sumcheck and its check_final.
+void open_bounded(ProverContext& ctx, const Bounded& b, const TensorClaim& column);
+void check_bounded(VerifierContext& ctx, const Bounded& b, const TensorClaim& column);
+
+// ZK mode, for a layer that folds a bounded column into a zero-check of its own (sum_x eq(p, x)·Z(x)
+// over c's cube): the terms delta·(c − lo·S − Lo) and, two-sided, delta^2·(Lo + Hi − (hi − lo)·S),
+// S the real-entry selector (public) and Lo, Hi the limb combinations (limbs_table / limbs_twin),
+// given as indices into the sumcheck's tables (hi_limbs unused when one-sided). Zero on every
+// entry of the cube iff c − lo = Lo and, two-sided, hi − c = Hi (padding included: S is zero there).
+std::vector<sumcheck::Term> bounded_terms(const Bounded& b, uint32_t eq, uint32_t column, uint32_t sel,
+                                          uint32_t lo_limbs, uint32_t hi_limbs, Fp2 delta);
+// The table of S: 1 on the real entries of `shape`, 0 on padding.
+std::vector<Fp> selector_table(const Shape& shape);
+
+// The claimed sum of a zero-check: a value the verifier computes itself, not one the node sent
+// (a part on no tensor is public to both sessions, so no mask term is added for it).
+inline ClaimedSum known_sum(Fp2 value) { return ClaimedSum(TensorClaim{-1, {}, value, std::nullopt}); }
 
 }  // namespace zk::layers

@@ -43,7 +43,10 @@
 //     then send y~(s), x~(s) and the limbs of R and u at s; the verifier computes eq(r, s) and
 //     M~(s) = m~(s_axis) itself (M is public). A zero-check at the driver's random r proves the
 //     bracket equals h on real entries and 0 on padding, entry by entry, with error ≤ n/|K|.
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
@@ -264,21 +267,42 @@ Fp2 multiplier_eval(const Scheme& s, const Shape& x, std::span<const Fp2> point)
 }
 
 // The zero-check's tables: eq(r, ·), y, x, then only those the scheme uses (remainder limbs when
-// k > 0, multipliers when per-channel, saturation limbs in clamp mode).
+// k > 0, multipliers when per-channel, saturation limbs in clamp mode); in ZK mode with a wide y,
+// then the real-entry selector and y's range limbs (bounded_terms).
 struct Tables {
   static constexpr uint32_t eq = 0, y = 1, x = 2;
-  uint32_t r = 0, m = 0, u = 0, count = 3;
+  uint32_t r = 0, m = 0, u = 0, sel = 0, ya = 0, yb = 0, count = 3;
 };
 
-Tables tables_of(const Scheme& s) {
+Tables tables_of(const Scheme& s, bool zk) {
   Tables t;
   if (s.r_bits) t.r = t.count++;
   if (per_channel(s)) t.m = t.count++;
   if (s.mode == Mode::Clamp) t.u = t.count++;
+  if (zk && s.y_wide) {
+    t.sel = t.count++;
+    t.ya = t.count++;
+    if (s.y_upper) t.yb = t.count++;
+  }
   return t;
 }
 
-std::vector<sumcheck::Term> zero_check_terms(const Scheme& s, const Tables& t, Fp2 gamma) {
+// y's range as range_check's Bounded (the same layout: limbs of y − lo, and of hi − y if needed).
+Bounded y_range(const Scheme& s, const AuxLimbs& a) {
+  Bounded b;
+  b.lo = s.p.lo;
+  b.hi = s.p.hi;
+  b.wide = s.y_wide;
+  b.upper = s.y_upper;
+  b.bits = s.y_bits;
+  b.low = a.ya;
+  b.high = a.yb;
+  return b;
+}
+
+// gamma weighs the saturation product (clamp mode); delta, in ZK mode only, y's range relations.
+std::vector<sumcheck::Term> zero_check_terms(const Scheme& s, const AuxLimbs& a, const Tables& t, Fp2 gamma,
+                                             std::optional<Fp2> delta) {
   const Params& p = s.p;
   const Fp two_k(uint64_t(1) << p.k);
   std::vector<sumcheck::Term> terms = {{Fp2(two_k), {t.eq, t.y}}};
@@ -293,9 +317,22 @@ std::vector<sumcheck::Term> zero_check_terms(const Scheme& s, const Tables& t, F
     terms.push_back({-(Fp2(two_k * (lo + hi) * inv) + gamma * (lo * hi)), {t.eq, t.u}});
     terms.push_back({-gamma, {t.eq, t.u, t.y, t.y}});
   }
+  if (delta && s.y_wide) {
+    for (auto& term : bounded_terms(y_range(s, a), t.eq, t.y, t.sel, t.ya, t.yb, *delta)) terms.push_back(std::move(term));
+  }
   return terms;
 }
 
+std::optional<sumcheck::TableRef> mask_ref(const std::optional<std::vector<Fp2>>& m) {
+  return m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt;
+}
+
+// Zero-knowledge mode (docs/zk.md §2) runs the zero-check in every mode but constant: the plain
+// linear mode's check m·x~(r) + h·S(r) = 2^k·v + R(r), and the check of y's range limbs against v,
+// are linear identities between sent values, which twin values (independent masks per tensor) do
+// not satisfy. y's range relations join the zero-check (bounded_terms, weighted by a challenge δ),
+// so a node is one masked sumcheck whose claimed sum h·S(r) the verifier computes itself; the
+// output's twin value stays a claim on y for the driver, as the plain clamp mode leaves it.
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const Scheme s = scheme_of(node, ctx.graph());
   if (s.mode == Mode::Constant) return;  // the interval lookup on y is the whole proof
@@ -303,35 +340,53 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   const Shape& shape = ctx.shape(x);
   const AuxLimbs a = take_aux(s, ctx.aux());
   const auto& r = out[0].point;
-  if (s.y_wide) {
+  if (s.y_wide && !ctx.zk()) {
     open_limbs(ctx, a.ya, r);
     if (s.y_upper) open_limbs(ctx, a.yb, r);
   }
-  if (!needs_sumcheck(s)) {
+  if (!needs_sumcheck(s) && !ctx.zk()) {
     open_limbs(ctx, a.r, r);
-    const Fp2 vx = evaluate_mle(std::span<const Fp>(ctx.mle(x)), r);
-    ctx.send(vx);
-    ctx.claim(x, r, vx);
+    send_evaluation(ctx, x, r);
     return;
   }
   const Fp2 gamma = s.mode == Mode::Clamp ? ctx.challenge() : Fp2();
+  const std::optional<Fp2> delta = ctx.zk() && s.y_wide ? std::optional(ctx.challenge()) : std::nullopt;
   const unsigned n = static_cast<unsigned>(r.size());
-  const Tables t = tables_of(s);
+  const Tables t = tables_of(s, ctx.zk());
   const auto eq = eq_table(r);
-  std::vector<Fp> rt, mt, ut;
+  auto mle_of = [](const IntTensor& v) { return mle_table(v); };
+  const auto y_mask = ctx.twin(y, mle_of), x_mask = ctx.twin(x, mle_of);
+  std::vector<Fp> rt, mt, ut, sel, yat, ybt;
+  std::optional<std::vector<Fp2>> r_mask, u_mask, ya_mask, yb_mask;
   std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(y), ctx.mle(x)};
-  if (s.r_bits) tables.emplace_back(rt = limbs_table(ctx, a.r, n));
-  if (per_channel(s)) tables.emplace_back(mt = multiplier_table(s, shape));
-  if (s.mode == Mode::Clamp) tables.emplace_back(ut = limbs_table(ctx, a.u, n));
-  const Fp2 target = Fp2(Fp(static_cast<uint64_t>(s.half))) * real_selector(shape, r);
-  auto result = ctx.sumcheck(tables, zero_check_terms(s, t, gamma), target);
-  for (int tensor : {y, x}) {
-    const Fp2 v = evaluate_mle(std::span<const Fp>(ctx.mle(tensor)), result.point);
-    ctx.send(v);
-    ctx.claim(tensor, result.point, v);
+  std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, mask_ref(y_mask), mask_ref(x_mask)};
+  auto add_limbs = [&](const Limbs& l, std::vector<Fp>& table, std::optional<std::vector<Fp2>>& mask) {
+    table = limbs_table(ctx, l, n);
+    mask = limbs_twin(ctx, l, n);
+    tables.emplace_back(table);
+    masks.push_back(mask_ref(mask));
+  };
+  if (s.r_bits) add_limbs(a.r, rt, r_mask);
+  if (per_channel(s)) {
+    tables.emplace_back(mt = multiplier_table(s, shape));
+    masks.emplace_back();
   }
+  if (s.mode == Mode::Clamp) add_limbs(a.u, ut, u_mask);
+  if (delta) {
+    tables.emplace_back(sel = selector_table(shape));
+    masks.emplace_back();
+    add_limbs(a.ya, yat, ya_mask);
+    if (s.y_upper) add_limbs(a.yb, ybt, yb_mask);
+  }
+  const Fp2 target = Fp2(Fp(static_cast<uint64_t>(s.half))) * real_selector(shape, r);
+  auto result = ctx.masked_sumcheck(tables, masks, zero_check_terms(s, a, t, gamma, delta), known_sum(target));
+  for (int tensor : {y, x}) send_evaluation(ctx, tensor, result.point);
   open_limbs(ctx, a.r, result.point);
   open_limbs(ctx, a.u, result.point);
+  if (delta) {
+    open_limbs(ctx, a.ya, result.point);
+    open_limbs(ctx, a.yb, result.point);
+  }
 }
 
 void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -343,7 +398,7 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const auto& r = out[0].point;
   const Fp2 v = out[0].value;
   const Fp2 sel = real_selector(shape, r);
-  if (s.y_wide) {
+  if (s.y_wide && !ctx.zk()) {
     if (open_limbs(ctx, a.ya, r) != v - Fp2::from_signed(s.p.lo) * sel)
       throw VerifyError("output minus lo does not match its range limbs");
     if (s.y_upper && open_limbs(ctx, a.yb, r) != Fp2::from_signed(s.p.hi) * sel - v)
@@ -351,35 +406,47 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   }
   const Fp two_k(uint64_t(1) << s.p.k);
   const Fp half(static_cast<uint64_t>(s.half));
-  if (!needs_sumcheck(s)) {
+  if (!needs_sumcheck(s) && !ctx.zk()) {
     const Fp2 vr = open_limbs(ctx, a.r, r);
-    const Fp2 vx = ctx.receive();
-    ctx.claim(x, r, vx);
+    const Fp2 vx = receive_evaluation(ctx, x, r);
     if (vx * Fp::from_signed(s.p.m[0]) + sel * half != v * two_k + vr)
       throw VerifyError("m·x + 2^(k−1) is not 2^k·y + remainder");
     return;
   }
   const Fp2 gamma = s.mode == Mode::Clamp ? ctx.challenge() : Fp2();
-  const unsigned degree = s.mode == Mode::Clamp ? 4 : 3;
-  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), degree, sel * half);
-  const Fp2 vy = ctx.receive();
-  ctx.claim(y, claim.point, vy);
-  const Fp2 vx = ctx.receive();
-  ctx.claim(x, claim.point, vx);
-  const Fp2 vr = open_limbs(ctx, a.r, claim.point);
-  const Fp2 vu = open_limbs(ctx, a.u, claim.point);
-  const Tables t = tables_of(s);
+  const std::optional<Fp2> delta = ctx.zk() && s.y_wide ? std::optional(ctx.challenge()) : std::nullopt;
+  const Tables t = tables_of(s, ctx.zk());
+  const auto terms = zero_check_terms(s, a, t, gamma, delta);
+  // Aux tensors are committed: the limb tables are private exactly when the mode is ZK.
+  std::vector<uint8_t> is_private(t.count, ctx.zk());
+  is_private[t.eq] = false;
+  is_private[t.y] = ctx.is_private(y);
+  is_private[t.x] = ctx.is_private(x);
+  if (per_channel(s)) is_private[t.m] = false;
+  if (delta) is_private[t.sel] = false;
+  const std::unique_ptr<bool[]> flags(new bool[t.count]);
+  std::copy(is_private.begin(), is_private.end(), flags.get());
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms, std::span<const bool>(flags.get(), t.count),
+                                   known_sum(sel * half));
   std::vector<Fp2> evals(t.count);
   evals[t.eq] = eq_eval(r, claim.point);
-  evals[t.y] = vy;
-  evals[t.x] = vx;
+  evals[t.y] = receive_evaluation(ctx, y, claim.point);
+  evals[t.x] = receive_evaluation(ctx, x, claim.point);
+  const Fp2 vr = open_limbs(ctx, a.r, claim.point);
+  const Fp2 vu = open_limbs(ctx, a.u, claim.point);
   if (s.r_bits) evals[t.r] = vr;
   if (per_channel(s)) evals[t.m] = multiplier_eval(s, shape, claim.point);
   if (s.mode == Mode::Clamp) evals[t.u] = vu;
-  sumcheck::check_final(claim, evals, zero_check_terms(s, t, gamma));
+  if (delta) {
+    evals[t.sel] = real_selector(shape, claim.point);
+    evals[t.ya] = open_limbs(ctx, a.ya, claim.point);
+    const Fp2 vyb = open_limbs(ctx, a.yb, claim.point);
+    if (s.y_upper) evals[t.yb] = vyb;
+  }
+  ctx.check_final(claim, evals, terms);
 }
 
-const LayerProofDef kRescaleProof{plan, witness, prove, verify};
+const LayerProofDef kRescaleProof{plan, witness, prove, verify, true};
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Proofs of rescale: every mode (constant, linear, clamp), scalar and per-channel multipliers,
 // remainders and saturation gaps wider than one limb, wide output ranges, and cheating provers.
 #include "cheat_helpers.hpp"
+#include "rescale_cases.hpp"
 
 namespace zk::layers {
 namespace {
@@ -9,37 +10,11 @@ using testing::expect_accepts;
 using testing::expect_rejects_single_changes;
 using testing::single_node;
 
-IntAttrs attrs(int64_t k, int64_t lo, int64_t hi, std::vector<int64_t> m = {1}, int64_t axis = 1) {
-  IntAttrs a{{"k", {k}}, {"lo", {lo}}, {"hi", {hi}}, {"m", m}};
-  if (m.size() > 1) a["axis"] = {axis};
-  return a;
-}
-
-struct Case {
-  std::string name;
-  Shape shape;
-  int64_t bound;
-  IntAttrs attrs;
-};
-
-std::vector<Case> cases() {
-  return {
-      {"linear, narrow y", {3, 5}, 1000, attrs(4, -32767, 32767)},
-      {"linear, wide y (limbs)", {3, 5}, 1000, attrs(4, -1000000, 1000000)},
-      {"clamp both ends, u two limbs", {2, 7}, 1 << 20, attrs(4, -1000, 1000)},
-      {"clamp, k = 0, m = 3", {5, 3}, 100, attrs(0, -50, 120, {3})},
-      {"clamp, negative m", {6}, 500, attrs(2, -40, 40, {-5})},
-      {"per-channel clamp", {2, 3, 5}, 3000, attrs(3, -200, 300, {3, -2, 5})},
-      {"per-channel linear, channel last", {3, 6}, 300, attrs(1, -32767, 32767, {1, 2, 3, 4, 5, 7}, 1)},
-      {"remainder of two limbs (k = 20)", {3, 3}, int64_t(1) << 30, attrs(20, -32767, 32767)},
-      {"wide clamp range, hi − y limbs", {4, 3}, int64_t(1) << 24, attrs(2, -100000, 70000)},
-      {"only the low end saturates", {9}, 1000, attrs(1, -100, 32767)},
-      {"rank 0", {}, 1000, attrs(3, -50, 50)},
-  };
-}
+IntAttrs attrs(int64_t k, int64_t lo, int64_t hi) { return testing::rescale_attrs(k, lo, hi); }
+using testing::rescale_cases;
 
 TEST(RescaleProof, HonestProofsVerify) {
-  for (const auto& c : cases()) expect_accepts(single_node("rescale", {c.shape}, c.bound, c.attrs, 7), c.name);
+  for (const auto& c : rescale_cases()) expect_accepts(single_node("rescale", {c.shape}, c.bound, c.attrs, 7), c.name);
 }
 
 TEST(RescaleProof, EdgeValues) {
@@ -67,7 +42,7 @@ TEST(RescaleProof, ConstantModeNeedsNoRelation) {
 }
 
 TEST(RescaleProof, RejectsAnySingleChange) {
-  for (const auto& c : cases()) expect_rejects_single_changes(single_node("rescale", {c.shape}, c.bound, c.attrs, 11), c.name);
+  for (const auto& c : rescale_cases()) expect_rejects_single_changes(single_node("rescale", {c.shape}, c.bound, c.attrs, 11), c.name);
 }
 
 TEST(RescaleProof, RejectsConsistentRemainderShift) {
