@@ -44,6 +44,10 @@
 // Its proof is this one without (G1), μ and ρ_μ (nothing is committed for them, their terms are
 // dropped); every other relation, bound and argument is unchanged (|x_i| ≤ B ≤ 2B, so the
 // layer-norm bounds are conservative for it).
+#include <deque>
+#include <functional>
+#include <optional>
+
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
 #include "layers/proof_util.hpp"
@@ -302,6 +306,64 @@ Fp2 target(const Scheme& s, Fp2 alpha, Fp2 selk) {
   return s.centered ? g2 - alpha * n * selk : g2;
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code, with the changes the rules force: the
+// linear checks (G3), (E2) and the range limbs of z, ρ_μ, ρ_V, which fail on twin values (the
+// masks of the tensors they relate are independent), join the sumcheck: (E2) and z's limbs as
+// zero-checks weighted by eq(r, ·), (G3) and the group columns' limbs weighted by W0 (a zero-check
+// over the keep cube: W0 picks one entry per group), batched by fresh challenges (ζ, and one δ per
+// bounded column as range_check.hpp's bounded_terms). Every private table gets its mask twin (the
+// same limb combination and spreading applied to the masks; μ's offset, public, sits in both slots)
+// and every value sent is a twin value.
+// Appended tables: 11 Δ2, 12 R', 13 the real-entry selector of x, 14 the keep selector (spread),
+// then the range limbs of z, ρ_μ (centered), ρ_V that are wide, low before high.
+struct ZkExtra {
+  Fp2 zeta, dz, drm, drv;
+  uint32_t next = 15;  // the next appended table
+  uint32_t z_lo = 0, z_hi = 0, rm_lo = 0, rm_hi = 0, rv_lo = 0, rv_hi = 0;
+};
+
+ZkExtra zk_layout(bool zk, const Aux& a, const std::function<Fp2()>& challenge) {
+  ZkExtra z;
+  if (!zk) return z;
+  z.zeta = challenge();
+  auto place = [&](const Bounded& b, Fp2& delta, uint32_t& lo, uint32_t& hi) {
+    if (!b.wide) return;
+    delta = challenge();
+    lo = hi = z.next++;
+    if (b.upper) hi = z.next++;
+  };
+  place(a.z, z.dz, z.z_lo, z.z_hi);
+  if (a.rho_mu >= 0) place(a.rm, z.drm, z.rm_lo, z.rm_hi);
+  place(a.rv, z.drv, z.rv_lo, z.rv_hi);
+  return z;
+}
+
+std::vector<sumcheck::Term> zk_terms(const Aux& a, const ZkExtra& z) {
+  const Fp2 z2 = z.zeta * z.zeta, two(Fp(2));
+  std::vector<sumcheck::Term> t = {{z.zeta, {2, 10}}, {z.zeta, {2, 11}}, {-two * z.zeta, {2, 6}}, {z2, {0, 7}},
+                                   {z2, {0, 12}},     {-two * z2, {0, 6}}, {z2, {0, 13}}};
+  auto add = [&](const std::vector<sumcheck::Term>& b) { t.insert(t.end(), b.begin(), b.end()); };
+  if (a.z.wide) add(bounded_terms(a.z, 0, 5, 13, z.z_lo, z.z_hi, z.dz));
+  if (a.rho_mu >= 0 && a.rm.wide) add(bounded_terms(a.rm, 2, 8, 14, z.rm_lo, z.rm_hi, z.drm));
+  if (a.rv.wide) add(bounded_terms(a.rv, 2, 9, 14, z.rv_lo, z.rv_hi, z.drv));
+  return t;
+}
+
+// The range limbs of a bounded column at a point. In ZK mode their relation to the column is part
+// of this layer's zero-check; range_check's open_bounded / check_bounded at a point are plain-only.
+void open_range_limbs(ProverContext& ctx, const Bounded& b, const std::vector<Fp2>& point) {
+  if (!b.wide) return;
+  open_limbs(ctx, b.low, point);
+  if (b.upper) open_limbs(ctx, b.high, point);
+}
+// The verifier's side: appends the low (and high) limb values, times `factor`, to `evals`.
+void receive_range_limbs(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2>& point, Fp2 factor,
+                         std::vector<Fp2>& evals) {
+  if (!b.wide) return;
+  evals.push_back(open_limbs(ctx, b.low, point) * factor);
+  if (b.upper) evals.push_back(open_limbs(ctx, b.high, point) * factor);
+}
+
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0], z = node.outputs[0];
   const Shape& xs = ctx.shape(x);
@@ -309,43 +371,88 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   const Aux a = take_aux(s, ctx.aux());
   const Grouping g = grouping(s, xs);
   const Fp2 alpha = ctx.challenge();
+  const ZkExtra zx = zk_layout(ctx.zk(), a, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
   const auto rk = g.at(r).keep_point;
   const unsigned nv = static_cast<unsigned>(r.size()), nk = static_cast<unsigned>(rk.size());
+  const auto selk = selector_table(g.keep());
+  const Fp offset(static_cast<uint64_t>(s.offset));
   auto mu = limbs_table(ctx, a.mu, nk);
-  {
-    IntTensor ones(g.keep());
-    std::fill(ones.data.begin(), ones.data.end(), 1);
-    const auto selk = mle_table(ones);
-    const Fp o(static_cast<uint64_t>(s.offset));
-    for (size_t i = 0; i < mu.size(); ++i) mu[i] -= o * selk[i];
-  }
+  for (size_t i = 0; i < mu.size(); ++i) mu[i] -= offset * selk[i];
   const auto eq = eq_table(r);
   const auto w = g.sum_weights(rk), w0 = g.first_weights(rk);
-  const auto mu_s = g.spread(std::span<const Fp>(mu));
-  const auto sigma_s = g.spread(std::span<const Fp>(limbs_table(ctx, a.sigma, nk)));
-  const auto d1_s = g.spread(std::span<const Fp>(limbs_table(ctx, a.d1, nk)));
+  auto spread = [&](const std::vector<Fp>& t) { return g.spread(std::span<const Fp>(t)); };
+  const auto mu_s = spread(mu);
+  const auto sigma_s = spread(limbs_table(ctx, a.sigma, nk));
+  const auto d1_s = spread(limbs_table(ctx, a.d1, nk));
   // rmsnorm: ρ_μ does not exist and no term reads table 8; μ's zero column fills the slot.
-  const auto rm_s = s.centered ? g.spread(std::span<const Fp>(ctx.mle(a.rho_mu))) : mu_s;
-  const auto rv_s = g.spread(std::span<const Fp>(ctx.mle(a.rho_v)));
+  const auto rm_s = s.centered ? spread(ctx.mle(a.rho_mu)) : mu_s;
+  const auto rv_s = spread(ctx.mle(a.rho_v));
   const auto rem = limbs_table(ctx, a.r, nv);
   std::vector<sumcheck::TableRef> tables = {eq, w, w0, ctx.mle(x), mu_s, ctx.mle(z), sigma_s, rem, rm_s, rv_s, d1_s};
-  auto result = ctx.sumcheck(tables, terms(s, alpha), target(s, alpha, real_selector(g.keep(), rk)));
+  std::vector<sumcheck::Term> terms_used = terms(s, alpha);
+  // ZK only: the masks of the tables above, then the appended tables and theirs.
+  std::vector<std::optional<std::vector<Fp2>>> twins;
+  std::deque<std::vector<Fp>> extra;
+  if (ctx.zk()) {
+    auto twin_spread = [&](std::optional<std::vector<Fp2>> t) -> std::optional<std::vector<Fp2>> {
+      if (!t) return std::nullopt;
+      return g.spread(std::span<const Fp2>(*t));
+    };
+    auto mu_twin = limbs_twin(ctx, a.mu, nk);
+    if (mu_twin)
+      for (size_t i = 0; i < mu_twin->size(); ++i) (*mu_twin)[i] -= Fp2(offset * selk[i]);
+    auto group_twin = [&](int t) { return ctx.twin(t, [&](const IntTensor& v) { return spread(mle_table(v)); }); };
+    twins = {std::nullopt,
+             std::nullopt,
+             std::nullopt,
+             ctx.twin(x, mle_table),
+             twin_spread(std::move(mu_twin)),
+             ctx.twin(z, mle_table),
+             twin_spread(limbs_twin(ctx, a.sigma, nk)),
+             limbs_twin(ctx, a.r, nv),
+             s.centered ? group_twin(a.rho_mu) : std::nullopt,
+             group_twin(a.rho_v),
+             twin_spread(limbs_twin(ctx, a.d1, nk)),
+             twin_spread(limbs_twin(ctx, a.d2, nk)),
+             limbs_twin(ctx, a.rc, nv),
+             std::nullopt,
+             std::nullopt};
+    for (auto* t : {&extra.emplace_back(spread(limbs_table(ctx, a.d2, nk))), &extra.emplace_back(limbs_table(ctx, a.rc, nv)),
+                    &extra.emplace_back(selector_table(xs)), &extra.emplace_back(spread(selk))})
+      tables.emplace_back(*t);
+    auto add_range = [&](const Bounded& b, unsigned n, bool keep) {
+      if (!b.wide) return;
+      for (const Limbs* l : {&b.low, &b.high}) {
+        if (l == &b.high && !b.upper) break;
+        tables.emplace_back(extra.emplace_back(keep ? spread(limbs_table(ctx, *l, n)) : limbs_table(ctx, *l, n)));
+        twins.push_back(keep ? twin_spread(limbs_twin(ctx, *l, n)) : limbs_twin(ctx, *l, n));
+      }
+    };
+    add_range(a.z, nv, false);
+    if (s.centered) add_range(a.rm, nk, true);
+    add_range(a.rv, nk, true);
+    const auto zt = zk_terms(a, zx);
+    terms_used.insert(terms_used.end(), zt.begin(), zt.end());
+  }
+  std::vector<std::optional<sumcheck::TableRef>> masks;
+  for (const auto& t : twins) masks.push_back(t ? std::optional<sumcheck::TableRef>(*t) : std::nullopt);
+  auto result = ctx.masked_sumcheck(tables, masks, terms_used, known_sum(target(s, alpha, real_selector(g.keep(), rk))));
   const auto& rho = result.point;
   const auto rho_k = g.at(rho).keep_point;
   send_evaluation(ctx, x, rho);
   send_evaluation(ctx, z, rho);
   open_limbs(ctx, a.r, rho);
   open_limbs(ctx, a.rc, rho);
-  open_bounded(ctx, a.z, rho);
+  open_range_limbs(ctx, a.z, rho);
   open_limbs(ctx, a.mu, rho_k);
   open_limbs(ctx, a.sigma, rho_k);
   open_limbs(ctx, a.d1, rho_k);
   open_limbs(ctx, a.d2, rho_k);
   if (s.centered) send_evaluation(ctx, a.rho_mu, rho_k);
   send_evaluation(ctx, a.rho_v, rho_k);
-  if (s.centered) open_bounded(ctx, a.rm, rho_k);
-  open_bounded(ctx, a.rv, rho_k);
+  if (s.centered) open_range_limbs(ctx, a.rm, rho_k);
+  open_range_limbs(ctx, a.rv, rho_k);
 }
 
 void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -355,33 +462,59 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Aux a = take_aux(s, ctx.aux());
   const Grouping g = grouping(s, xs);
   const Fp2 alpha = ctx.challenge();
+  const ZkExtra zx = zk_layout(ctx.zk(), a, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
   const auto rk = g.at(r).keep_point;
-  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, target(s, alpha, real_selector(g.keep(), rk)));
+  std::vector<sumcheck::Term> terms_used = terms(s, alpha);
+  // Per table, as prove() lists them: aux tensors are committed, so private in ZK mode; μ and the
+  // ρ_μ slot are the zero column for rmsnorm.
+  bool priv[21] = {false, false, false, ctx.is_private(x), s.centered, ctx.is_private(z), true, true, s.centered, true, true,
+                   true,  true,  false, false};
+  size_t tables = 11;
+  if (ctx.zk()) {
+    tables = zx.next;
+    std::fill(priv + 15, priv + tables, true);
+    const auto zt = zk_terms(a, zx);
+    terms_used.insert(terms_used.end(), zt.begin(), zt.end());
+  }
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms_used, std::span<const bool>(priv, tables),
+                                   known_sum(target(s, alpha, real_selector(g.keep(), rk))));
   const auto& rho = claim.point;
   const Grouping::At at = g.at(rho);
   const auto& rho_k = at.keep_point;
   const Fp2 sel = real_selector(xs, rho), selk = real_selector(g.keep(), rho_k);
   const Fp2 vx = receive_evaluation(ctx, x, rho), vz = receive_evaluation(ctx, z, rho);
   const Fp2 vr = open_limbs(ctx, a.r, rho), vrc = open_limbs(ctx, a.rc, rho);
-  check_bounded(ctx, a.z, rho, vz, sel);
+  std::vector<Fp2> range_evals;
+  if (ctx.zk()) receive_range_limbs(ctx, a.z, rho, Fp2::one(), range_evals);
+  else check_bounded(ctx, a.z, rho, vz, sel);
   const Fp2 vmu = open_limbs(ctx, a.mu, rho_k) - Fp2(Fp(static_cast<uint64_t>(s.offset))) * selk;
   const Fp2 vsigma = open_limbs(ctx, a.sigma, rho_k);
   const Fp2 vd1 = open_limbs(ctx, a.d1, rho_k), vd2 = open_limbs(ctx, a.d2, rho_k);
   const Fp2 vrm = s.centered ? receive_evaluation(ctx, a.rho_mu, rho_k) : Fp2::zero();
   const Fp2 vrv = receive_evaluation(ctx, a.rho_v, rho_k);
-  if (s.centered) check_bounded(ctx, a.rm, rho_k, vrm, selk);
-  check_bounded(ctx, a.rv, rho_k, vrv, selk);
+  if (ctx.zk()) {
+    if (s.centered) receive_range_limbs(ctx, a.rm, rho_k, at.real, range_evals);
+    receive_range_limbs(ctx, a.rv, rho_k, at.real, range_evals);
+  } else {
+    if (s.centered) check_bounded(ctx, a.rm, rho_k, vrm, selk);
+    check_bounded(ctx, a.rv, rho_k, vrv, selk);
+  }
   const Fp2 ek = eq_eval(rk, rho_k);
-  const std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, vx, vmu * at.real, vz,
-                                  vsigma * at.real, vr, vrm * at.real, vrv * at.real, vd1 * at.real};
-  sumcheck::check_final(claim, evals, terms(s, alpha));
+  std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, vx, vmu * at.real, vz,
+                            vsigma * at.real, vr, vrm * at.real, vrv * at.real, vd1 * at.real};
+  if (ctx.zk()) {
+    evals.insert(evals.end(), {vd2 * at.real, vrc, sel, selk * at.real});
+    evals.insert(evals.end(), range_evals.begin(), range_evals.end());
+    return ctx.check_final(claim, evals, terms_used);
+  }
+  sumcheck::check_final(claim, evals, terms_used);
   const Fp2 two(Fp(2));
   if (vr + vrc != two * vsigma * at.real - sel) throw VerifyError("a remainder is not below twice sigma");
   if (vd1 + vd2 != two * vsigma) throw VerifyError("sigma is not the integer square root of the variance");
 }
 
-const LayerProofDef kLayerNormProof{plan, witness, prove, verify};
+const LayerProofDef kLayerNormProof{plan, witness, prove, verify, true};
 
 }  // namespace
 

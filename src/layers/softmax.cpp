@@ -38,6 +38,10 @@
 // Padding: W and W0 vanish on padded axis coordinates, so padded entries of e, S, D never reach
 // a row's relation; (4) and (1) are identities over the whole cube, met by the honest zero
 // padding; constants carry the real-entry selector.
+#include <functional>
+#include <memory>
+#include <optional>
+
 #include "hash/sha256.hpp"
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
@@ -273,6 +277,35 @@ std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
   };
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code, with the changes the rules force: the
+// linear checks (1), (5) and y's range limbs, which fail on twin values (the masks of m, x, D, R,
+// R' are independent), join the sumcheck as zero-checks weighted by eq(r, ·) and batched by fresh
+// challenges (ζ, and δ for the range limbs as range_check.hpp's bounded_terms), with the tables
+// they need appended; every private table gets its mask twin, and every value sent is a twin value.
+// Appended tables: 9 m spread, 10 x, 11 R', 12 the real-entry selector of x, 13 y's range limbs.
+struct ZkExtra {
+  Fp2 zeta, delta;
+};
+
+ZkExtra zk_challenges(bool zk, bool bounded, const std::function<Fp2()>& challenge) {
+  ZkExtra z;
+  if (!zk) return z;
+  z.zeta = challenge();
+  if (bounded) z.delta = challenge();
+  return z;
+}
+
+std::vector<sumcheck::Term> zk_terms(const Aux& a, const ZkExtra& z) {
+  const Fp2 z2 = z.zeta * z.zeta;
+  std::vector<sumcheck::Term> t = {{z.zeta, {0, 8}}, {-z.zeta, {0, 9}}, {z.zeta, {0, 10}}, {z2, {0, 6}},
+                                   {z2, {0, 11}},    {-z2 * Fp2(Fp(2)), {0, 4}}, {z2, {0, 12}}};
+  if (a.y.wide) {
+    const auto b = bounded_terms(a.y, 0, 5, 12, 13, 13, z.delta);
+    t.insert(t.end(), b.begin(), b.end());
+  }
+  return t;
+}
+
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0], y = node.outputs[0];
   const Shape& xs = ctx.shape(x);
@@ -280,16 +313,40 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   const Aux a = take_aux(s, ctx.aux());
   const Grouping g = grouping(s, xs);
   const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const ZkExtra z = zk_challenges(ctx.zk(), a.y.wide, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
   const auto rk = g.at(r).keep_point;
   const unsigned nv = static_cast<unsigned>(r.size());
   const auto eq = eq_table(r);
   const auto w = g.sum_weights(rk), w0 = g.first_weights(rk);
+  auto spread = [&](const IntTensor& t) { return g.spread(std::span<const Fp>(mle_table(t))); };
   const auto sum = g.spread(std::span<const Fp>(ctx.mle(a.s)));
   const auto rem = limbs_table(ctx, a.r, nv);
   std::vector<sumcheck::TableRef> tables = {eq, w, w0, ctx.mle(a.exp), sum, ctx.mle(y), rem, ctx.mle(a.sel), ctx.mle(a.gap)};
+  auto terms_used = terms(s, gamma, alpha);
+  // ZK only: the masks of the tables above, then the appended tables and theirs.
+  std::vector<std::optional<std::vector<Fp2>>> twins;
+  std::vector<Fp> m_spread, rem_gap, sel, y_low;
+  if (ctx.zk()) {
+    twins = {std::nullopt, std::nullopt, std::nullopt, ctx.twin(a.exp, mle_table), ctx.twin(a.s, spread),
+             ctx.twin(y, mle_table), limbs_twin(ctx, a.r, nv), ctx.twin(a.sel, mle_table), ctx.twin(a.gap, mle_table),
+             ctx.twin(a.m, spread), ctx.twin(x, mle_table), limbs_twin(ctx, a.rc, nv), std::nullopt};
+    m_spread = g.spread(std::span<const Fp>(ctx.mle(a.m)));
+    rem_gap = limbs_table(ctx, a.rc, nv);
+    sel = selector_table(xs);
+    tables.insert(tables.end(), {m_spread, ctx.mle(x), rem_gap, sel});
+    if (a.y.wide) {
+      y_low = limbs_table(ctx, a.y.low, nv);
+      tables.emplace_back(y_low);
+      twins.push_back(limbs_twin(ctx, a.y.low, nv));
+    }
+    const auto extra = zk_terms(a, z);
+    terms_used.insert(terms_used.end(), extra.begin(), extra.end());
+  }
+  std::vector<std::optional<sumcheck::TableRef>> masks;
+  for (const auto& t : twins) masks.push_back(t ? std::optional<sumcheck::TableRef>(*t) : std::nullopt);
   const Fp2 target = alpha * real_selector(g.keep(), rk);
-  auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), target);
+  auto result = ctx.masked_sumcheck(tables, masks, terms_used, known_sum(target));
   const auto& rho = result.point;
   const auto rho_k = g.at(rho).keep_point;
   for (int tensor : {a.exp, y, a.sel, a.gap, x}) send_evaluation(ctx, tensor, rho);
@@ -297,7 +354,8 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   send_evaluation(ctx, a.m, rho_k);
   open_limbs(ctx, a.r, rho);
   open_limbs(ctx, a.rc, rho);
-  open_bounded(ctx, a.y, rho);
+  if (!ctx.zk()) open_bounded(ctx, a.y, rho);
+  else if (a.y.wide) open_limbs(ctx, a.y.low, rho);
 }
 
 void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -307,10 +365,25 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Aux a = take_aux(s, ctx.aux());
   const Grouping g = grouping(s, xs);
   const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const ZkExtra z = zk_challenges(ctx.zk(), a.y.wide, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
   const auto rk = g.at(r).keep_point;
   const Fp2 target = alpha * real_selector(g.keep(), rk);
-  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, target);
+  auto terms_used = terms(s, gamma, alpha);
+  // Per table, as prove() lists them; every aux tensor is committed, so private in ZK mode.
+  std::vector<bool> priv(9, ctx.zk());
+  priv[0] = priv[1] = priv[2] = false;
+  priv[5] = ctx.is_private(y);
+  if (ctx.zk()) {
+    priv.insert(priv.end(), {true, ctx.is_private(x), true, false});
+    if (a.y.wide) priv.push_back(true);
+    const auto extra = zk_terms(a, z);
+    terms_used.insert(terms_used.end(), extra.begin(), extra.end());
+  }
+  const std::unique_ptr<bool[]> flags(new bool[priv.size()]);
+  std::copy(priv.begin(), priv.end(), flags.get());
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms_used,
+                                   std::span<const bool>(flags.get(), priv.size()), known_sum(target));
   const auto& rho = claim.point;
   const Grouping::At at = g.at(rho);
   const Fp2 ve = receive_evaluation(ctx, a.exp, rho), vy = receive_evaluation(ctx, y, rho), vs = receive_evaluation(ctx, a.sel, rho);
@@ -319,15 +392,21 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Fp2 vm = receive_evaluation(ctx, a.m, at.keep_point) * at.real;
   const Fp2 vr = open_limbs(ctx, a.r, rho), vrc = open_limbs(ctx, a.rc, rho);
   const Fp2 sel = real_selector(xs, rho);
-  check_bounded(ctx, a.y, rho, vy, sel);
   const Fp2 ek = eq_eval(rk, at.keep_point);
-  const std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, ve, vsum, vy, vr, vs, vd};
-  sumcheck::check_final(claim, evals, terms(s, gamma, alpha));
-  if (vd != vm - vx) throw VerifyError("the gap column is not the row maximum minus the input");
-  if (vr + vrc != Fp2(Fp(2)) * vsum - sel) throw VerifyError("a remainder is not below twice the row sum");
+  std::vector<Fp2> evals = {eq_eval(r, rho), ek * at.real, ek * at.first, ve, vsum, vy, vr, vs, vd};
+  if (!ctx.zk()) {
+    check_bounded(ctx, a.y, rho, vy, sel);
+    sumcheck::check_final(claim, evals, terms_used);
+    if (vd != vm - vx) throw VerifyError("the gap column is not the row maximum minus the input");
+    if (vr + vrc != Fp2(Fp(2)) * vsum - sel) throw VerifyError("a remainder is not below twice the row sum");
+    return;
+  }
+  evals.insert(evals.end(), {vm, vx, vrc, sel});
+  if (a.y.wide) evals.push_back(open_limbs(ctx, a.y.low, rho));
+  ctx.check_final(claim, evals, terms_used);
 }
 
-const LayerProofDef kSoftmaxProof{plan, witness, prove, verify};
+const LayerProofDef kSoftmaxProof{plan, witness, prove, verify, true};
 
 }  // namespace
 

@@ -149,5 +149,151 @@ TEST(ZkTransformerProof, EmbeddingProofComponents) {
   }
 }
 
+// ---- softmax ----
+
+// T[d] ≈ 2^se·exp(−d / 2^scale) down to its first zero, as the quantizer builds it.
+IntAttrs softmax_attrs(int64_t axis, int64_t out_bits, int scale = 4, int se = 10) {
+  std::vector<int64_t> table;
+  do {
+    const double d = std::ldexp(static_cast<double>(table.size()), -scale);
+    table.push_back(static_cast<int64_t>(std::llround(std::ldexp(std::exp(-d), se))));
+  } while (table.back() != 0);
+  return {{"axis", {axis}}, {"table", table}, {"out_bits", {out_bits}}};
+}
+
+struct UnaryCase {
+  std::string name;
+  Shape shape;
+  int64_t bound;
+  IntAttrs attrs;
+};
+
+std::vector<UnaryCase> softmax_cases() {
+  return {
+      {"rows of 5", {3, 5}, 100, softmax_attrs(-1, 12)},
+      {"rows of 7 on axis 1", {2, 7}, 60, softmax_attrs(1, 10)},
+      {"middle axis of 3, inner 5", {2, 3, 5}, 80, softmax_attrs(1, 12)},
+      {"leading axis", {6, 2}, 50, softmax_attrs(0, 8)},
+      {"rank 1, length 7", {7}, 120, softmax_attrs(0, 14, 5, 14)},
+      {"wide output (limbs of y)", {3, 5}, 40, softmax_attrs(-1, 17)},
+  };
+}
+
+TEST(ZkTransformerProof, HonestSoftmaxVerifies) {
+  for (const auto& c : softmax_cases()) expect_zk_accepts(single_node("softmax", {c.shape}, c.bound, c.attrs, 5), c.name);
+  // Ties for the maximum, gaps far beyond the table (e = 0), a constant row.
+  auto t = single_node("softmax", {{3, 5}}, 100, softmax_attrs(-1, 12));
+  t.inputs[0].data = {7, 9, 9, -3, 0, 100, -100, -99, 100, 0, 4, 4, 4, 4, 4};
+  expect_zk_accepts(t, "ties");
+  // Inside a chain: the softmax output is a private intermediate tensor.
+  TestGraph c;
+  const int x = c.graph.add_input("x", {3, 6}, 0, 1.0, 90);
+  c.inputs.push_back(testing::random_tensor({3, 6}, 90, 4));
+  const int y = testing::add_op(c.graph, "softmax", {x}, softmax_attrs(-1, 12));
+  c.graph.outputs = {testing::add_op(c.graph, "mul_const", {y}, {{"c", {3}}})};
+  expect_zk_accepts(c, "softmax chain");
+}
+
+TEST(ZkTransformerProof, SoftmaxRejectsCheats) {
+  for (const auto& c : {softmax_cases()[0], softmax_cases()[2], softmax_cases()[5]})
+    expect_zk_rejects_single_changes(single_node("softmax", {c.shape}, c.bound, c.attrs, 9), "softmax " + c.name);
+  // A maximum one too high keeps every gap non-negative; no zero gap remains to select.
+  auto t = single_node("softmax", {{2, 5}}, 50, softmax_attrs(-1, 10), 3);
+  const auto plan = circuit::make_plan(t.graph);
+  const int m = testing::aux_named(plan, 0, "max"), gap = testing::aux_named(plan, 0, "gap");
+  ASSERT_GE(m, 0);
+  ASSERT_GE(gap, 0);
+  expect_zk_rejects(
+      t,
+      [&](circuit::Plan&, circuit::Witness& w) {
+        w.values[m].data[0] += 1;
+        for (int j = 0; j < 5; ++j) w.values[gap].data[j] += 1;
+      },
+      "a wrong maximum");
+}
+
+TEST(ZkTransformerProof, SoftmaxProofComponents) {
+  for (const auto& c : {softmax_cases()[1], softmax_cases()[5]}) {
+    const auto t = single_node("softmax", {c.shape}, c.bound, c.attrs, 2);
+    testing::expect_rejects_tampered_components(t);
+    testing::expect_sends_no_plain_values(t);
+  }
+}
+
+// ---- layernorm, rmsnorm ----
+
+IntAttrs norm_attrs(int64_t axis, int64_t eps, int64_t out_bits) {
+  return {{"axis", {axis}}, {"eps", {eps}}, {"out_bits", {out_bits}}};
+}
+
+std::vector<UnaryCase> norm_cases() {
+  return {
+      {"width 24", {3, 24}, 1000, norm_attrs(-1, 1, 8)},
+      {"width 64, 16-bit activations", {2, 64}, 32767, norm_attrs(-1, 5, 12)},
+      {"groups over two dims (3 x 4)", {2, 3, 4}, 500, norm_attrs(1, 2, 10)},
+      {"one group of 5", {5}, 100, norm_attrs(0, 1, 6)},
+      {"large eps dominates", {4, 6}, 10, norm_attrs(-1, 1000000, 8)},
+      {"input needing two limbs", {2, 12}, int64_t(1) << 20, norm_attrs(-1, 1, 4)},
+      // n = 300: the group remainders ρ_μ < 2n and ρ_V < n need range limbs (wide).
+      {"width 300 (limbs of the remainders)", {2, 300}, 200, norm_attrs(-1, 3, 8)},
+  };
+}
+
+const char* const kNormOps[] = {"layernorm", "rmsnorm"};
+
+TEST(ZkTransformerProof, HonestNormVerifies) {
+  for (const char* op : kNormOps) {
+    for (const auto& c : norm_cases())
+      expect_zk_accepts(single_node(op, {c.shape}, c.bound, c.attrs, 3), std::string(op) + " " + c.name);
+    // A constant group (variance 0), one at ±bound, a negative-mean group.
+    auto t = single_node(op, {{3, 5}}, 1000, norm_attrs(-1, 1, 8));
+    t.inputs[0].data = {7, 7, 7, 7, 7, 1000, -1000, 1000, -1000, 1000, -3, -900, -4, -5, -1};
+    expect_zk_accepts(t, std::string(op) + " extremes");
+    // Inside a chain: the normalised tensor is a private intermediate.
+    TestGraph c;
+    const int x = c.graph.add_input("x", {3, 10}, 0, 1.0, 2000);
+    c.inputs.push_back(testing::random_tensor({3, 10}, 2000, 6));
+    const int z = testing::add_op(c.graph, op, {x}, norm_attrs(-1, 3, 8));
+    c.graph.outputs = {testing::add_op(c.graph, "mul_const", {z}, {{"c", {-2}}})};
+    expect_zk_accepts(c, std::string(op) + " chain");
+  }
+}
+
+TEST(ZkTransformerProof, NormRejectsCheats) {
+  const auto cases = norm_cases();
+  for (const char* op : kNormOps) {
+    for (size_t i : {0, 2, 6}) {
+      const auto& c = cases[i];
+      expect_zk_rejects_single_changes(single_node(op, {c.shape}, c.bound, c.attrs, 8), std::string(op) + " " + c.name, 2);
+    }
+    // σ + 1 with Δ1, Δ2 recomputed for it breaks V = Δ1 + σ² or the Δ ranges.
+    auto t = single_node(op, {{2, 24}}, 1000, norm_attrs(-1, 1, 8), 4);
+    const auto plan = circuit::make_plan(t.graph);
+    const int sigma = testing::aux_named(plan, 0, "sigma.0"), d1 = testing::aux_named(plan, 0, "sigma-low.0"),
+              d2 = testing::aux_named(plan, 0, "sigma-high.0");
+    ASSERT_GE(sigma, 0);
+    expect_zk_rejects(
+        t,
+        [&](circuit::Plan&, circuit::Witness& w) {
+          const int64_t s = w.values[sigma].data[0], v = w.values[d1].data[0] + s * s;
+          w.values[sigma].data[0] = s + 1;
+          w.values[d1].data[0] = v - (s + 1) * (s + 1);
+          w.values[d2].data[0] = 2 * (s + 1) - w.values[d1].data[0];
+        },
+        std::string(op) + " a wrong sigma");
+  }
+}
+
+TEST(ZkTransformerProof, NormProofComponents) {
+  const auto cases = norm_cases();
+  for (const char* op : kNormOps)
+    for (size_t i : {2, 6}) {
+      const auto& c = cases[i];
+      const auto t = single_node(op, {c.shape}, c.bound, c.attrs, 2);
+      testing::expect_rejects_tampered_components(t);
+      testing::expect_sends_no_plain_values(t);
+    }
+}
+
 }  // namespace
 }  // namespace zk::layers
