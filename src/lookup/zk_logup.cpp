@@ -9,6 +9,7 @@
 #include "field/batch.hpp"
 #include "io/bytes.hpp"
 #include "poly/multilinear.hpp"
+#include "sumcheck/round_engine.hpp"
 #include "sumcheck/twin.hpp"
 
 namespace zk::lookup {
@@ -256,9 +257,234 @@ InverseTables inverse_tables(const Table& table, std::span<const Column> columns
   return out;
 }
 
-ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std::span<const Fp> multiplicities,
-                        const InverseTables& inverses, const ZkMasks& masks, ZkChallenges challenges,
-                        const MaskSource& mask_source, Transcript& transcript) {
+namespace {
+
+// ---- the prover of one group's twin sumcheck ----
+//
+// prove_twin over the layout above interleaves every table with its mask and runs the generic
+// engine on 2^(n+1) entries with eq as one more table. The sum's shape allows less: round 0 (the
+// twin variable b) is one pass over the tables and their masks; then every table is bound to beta
+// (A_k, B_k, m, H of 2^n entries; public tables P become (1 - beta) P as in prove_twin), and the
+// remaining rounds prove
+//   (1 - beta) sum_x [eq(zeta, x) P(x) + H(x)],   P = sum_k lambda_k A_k B_k - lambda_T m,
+// with eq factored out (Gruen, eprint 2024/108): round i weighs the pairs by eq(zeta_>i, .) and
+// multiplies in eq(zeta_<i, r_<i) eq(zeta_i, X) afterwards. The polynomial, hence every message
+// and the transcript, is prove_twin's (tested: ZkLookup.FastProverMatchesTwinSumcheck).
+
+struct MemberTables {
+  Fp2 lambda;
+  std::span<const Fp2> inverse, inverse_mask;             // A and its mask
+  std::span<const Fp> in, out;                            // B = D = alpha - in - gamma out
+  std::span<const Fp2> in_mask, out_mask;                 // empty: that part is public
+  bool d_private = false;
+  std::span<const Fp> m;                                  // the table only
+  std::span<const Fp2> m_mask;
+};
+
+struct SumPart {
+  std::span<const Fp2> inverse, mask;
+  bool add;  // + h_c, - t
+};
+
+struct GroupProof {
+  sumcheck::ZkProof proof;
+  std::vector<Fp2> point;               // (beta, r)
+  std::vector<Fp2> inverse_values;      // per member: A's twin value at (beta, r)
+  Fp2 m_value;                          // the table member's m twin value
+};
+
+// sum_i body(i, acc) with per-thread accumulators of `width` entries.
+template <class Body>
+std::vector<Fp2> parallel_sums(size_t width, int64_t count, Body&& body) {
+  std::vector<Fp2> total(width, Fp2::zero());
+#pragma omp parallel if (count >= kParallelThreshold)
+  {
+    std::vector<Fp2> local(width, Fp2::zero());
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < count; ++i) body(i, local.data());
+#pragma omp critical
+    for (size_t k = 0; k < width; ++k) total[k] += local[k];
+  }
+  return total;
+}
+
+std::vector<Fp2> bind_half(const std::vector<Fp2>& t, Fp2 r) {
+  const int64_t half = int64_t(t.size() / 2);
+  std::vector<Fp2> out(static_cast<size_t>(half));
+#pragma omp parallel for if (half >= kParallelThreshold) schedule(static)
+  for (int64_t j = 0; j < half; ++j) out[j] = t[2 * j] + r * (t[2 * j + 1] - t[2 * j]);
+  return out;
+}
+
+GroupProof prove_group(Transcript& transcript, unsigned n, std::span<const Fp2> zeta,
+                       std::span<const MemberTables> members, std::span<const SumPart> sum, ZkChallenges ch,
+                       Fp2 claim, const sumcheck::MaskPolynomial& g) {
+  constexpr unsigned d = 3;
+  const int64_t size = int64_t(1) << n;
+  const size_t K = members.size();
+  const MemberTables* table_member = nullptr;
+  for (const auto& mt : members) {
+    if (!mt.m.empty()) table_member = &mt;
+  }
+  GroupProof out;
+  sumcheck::detail::absorb_header(transcript, n + 1, d, claim);
+  out.proof.mask_sum = g.sum();
+  transcript.absorb("sumcheck/mask_sum", out.proof.mask_sum);
+  const Fp2 rho = transcript.challenge_ext("sumcheck/mask_rho");
+  std::vector<Fp2> g_suffix(n + 2, Fp2::zero());  // sum_{j >= i} g_j(1)
+  for (unsigned i = n + 1; i-- > 0;) g_suffix[i] = g_suffix[i + 1] + g.univariate(i, Fp2::one());
+  Fp2 g_prefix = g.constant();
+  const Fp2 xs[d] = {Fp2::zero(), Fp2(Fp(2)), Fp2(Fp(3))};
+  // Adds rho times g's round polynomial, sends the round, returns the challenge.
+  auto send_round = [&](unsigned i, std::vector<Fp2> h) {
+    const unsigned rest = n - i;  // variables after this one
+    const Fp scale = Fp(uint64_t(1) << rest);
+    const Fp2 tail = rest == 0 ? Fp2::zero() : g_suffix[i + 1] * Fp(uint64_t(1) << (rest - 1));
+    for (unsigned p = 0; p < d; ++p) h[p] += rho * ((g_prefix + g.univariate(i, xs[p])) * scale + tail);
+    transcript.absorb("sumcheck/round", std::span<const Fp2>(h));
+    const Fp2 r = transcript.challenge_ext("sumcheck/challenge");
+    out.proof.rounds.push_back(std::move(h));
+    out.point.push_back(r);
+    g_prefix += g.univariate(i, r);
+    return r;
+  };
+  auto denominator = [&](const MemberTables& mt, int64_t x) {
+    return ch.alpha - Fp2(mt.in[x]) - (mt.out.empty() ? Fp2::zero() : ch.gamma * mt.out[x]);
+  };
+  auto denominator_mask = [&](const MemberTables& mt, int64_t x) {
+    Fp2 v = mt.in_mask.empty() ? Fp2::zero() : -mt.in_mask[x];
+    if (!mt.out_mask.empty()) v -= ch.gamma * mt.out_mask[x];
+    return v;
+  };
+
+  // Round 0, over b: per member sum_x E A*(X) B*(X) at X = 0, 2, 3 (B public: (1 - X) D), then
+  // the table's sum_x E m*(X); H*'s sum is linear in X.
+  {
+    const std::vector<Fp2> e = eq_table(zeta);
+    const std::vector<Fp2> acc = parallel_sums(3 * K + 3, size, [&](int64_t x, Fp2* a) {
+      const Fp2 w = e[x];
+      for (size_t k = 0; k < K; ++k) {
+        const MemberTables& mt = members[k];
+        const Fp2 a0 = mt.inverse[x], da = mt.inverse_mask[x] - a0, a2 = a0 + da + da, a3 = a2 + da;
+        const Fp2 b0 = denominator(mt, x);
+        Fp2 b2 = -b0, b3 = b2 - b0;
+        if (mt.d_private) {
+          const Fp2 db = denominator_mask(mt, x) - b0;
+          b2 = b0 + db + db;
+          b3 = b2 + db;
+        }
+        a[3 * k] += w * (a0 * b0);
+        a[3 * k + 1] += w * (a2 * b2);
+        a[3 * k + 2] += w * (a3 * b3);
+      }
+      if (table_member) {
+        const Fp2 m0 = Fp2(table_member->m[x]), dm = table_member->m_mask[x] - m0, m2 = m0 + dm + dm;
+        a[3 * K] += w * m0;
+        a[3 * K + 1] += w * m2;
+        a[3 * K + 2] += w * (m2 + dm);
+      }
+    });
+    Fp2 h0 = Fp2::zero(), h1 = Fp2::zero();  // sum of H and of its mask
+    for (const SumPart& part : sum) {
+      for (size_t x = 0; x < part.inverse.size(); ++x) {
+        h0 = part.add ? h0 + part.inverse[x] : h0 - part.inverse[x];
+        h1 = part.add ? h1 + part.mask[x] : h1 - part.mask[x];
+      }
+    }
+    std::vector<Fp2> h(d);
+    for (unsigned p = 0; p < d; ++p) {
+      Fp2 v = h0 + xs[p] * (h1 - h0);
+      for (size_t k = 0; k < K; ++k) v += members[k].lambda * acc[3 * k + p];
+      if (table_member) v -= table_member->lambda * acc[3 * K + p];
+      h[p] = (Fp2::one() - xs[p]) * v;
+    }
+    send_round(0, std::move(h));
+  }
+  const Fp2 beta = out.point[0], scale = Fp2::one() - beta;
+
+  // Bind b = beta.
+  std::vector<std::vector<Fp2>> A(K), B(K);
+  std::vector<Fp2> M, H(size_t(size), Fp2::zero());
+  for (size_t k = 0; k < K; ++k) {
+    const MemberTables& mt = members[k];
+    A[k].resize(size_t(size));
+    B[k].resize(size_t(size));
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+    for (int64_t x = 0; x < size; ++x) {
+      A[k][x] = mt.inverse[x] + beta * (mt.inverse_mask[x] - mt.inverse[x]);
+      const Fp2 b = denominator(mt, x);
+      B[k][x] = mt.d_private ? b + beta * (denominator_mask(mt, x) - b) : scale * b;
+    }
+  }
+  if (table_member) {
+    M.resize(size_t(size));
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+    for (int64_t x = 0; x < size; ++x) {
+      M[x] = Fp2(table_member->m[x]) + beta * (table_member->m_mask[x] - table_member->m[x]);
+    }
+  }
+  for (const SumPart& part : sum) {
+    const int64_t count = int64_t(part.inverse.size());
+#pragma omp parallel for if (count >= kParallelThreshold) schedule(static)
+    for (int64_t x = 0; x < count; ++x) {
+      const Fp2 v = part.inverse[x] + beta * (part.mask[x] - part.inverse[x]);
+      H[x] = part.add ? H[x] + v : H[x] - v;
+    }
+  }
+
+  // Rounds 1..n over x: (1 - beta) [eq(zeta_<i, r_<i) eq(zeta_i, X) q(X) + L(X)].
+  Fp2 eq_prefix = Fp2::one();
+  for (unsigned i = 0; i < n; ++i) {
+    const int64_t half = int64_t(1) << (n - i - 1);
+    const std::vector<Fp2> e = eq_table(zeta.subspan(i + 1));
+    const std::vector<Fp2> acc = parallel_sums(3 * K + 5, half, [&](int64_t j, Fp2* a) {
+      const Fp2 w = e[j];
+      for (size_t k = 0; k < K; ++k) {
+        const Fp2 a0 = A[k][2 * j], a1 = A[k][2 * j + 1], b0 = B[k][2 * j], b1 = B[k][2 * j + 1];
+        a[3 * k] += w * (a0 * b0);
+        a[3 * k + 1] += w * (a1 * b1);
+        a[3 * k + 2] += w * ((a1 + a1 - a0) * (b1 + b1 - b0));
+      }
+      if (table_member) {
+        const Fp2 m0 = M[2 * j], m1 = M[2 * j + 1];
+        a[3 * K] += w * m0;
+        a[3 * K + 1] += w * m1;
+        a[3 * K + 2] += w * (m1 + m1 - m0);
+      }
+      a[3 * K + 3] += H[2 * j];
+      a[3 * K + 4] += H[2 * j + 1];
+    });
+    Fp2 q[3];
+    for (unsigned p = 0; p < 3; ++p) {
+      q[p] = Fp2::zero();
+      for (size_t k = 0; k < K; ++k) q[p] += members[k].lambda * acc[3 * k + p];
+      if (table_member) q[p] -= table_member->lambda * acc[3 * K + p];
+    }
+    const Fp2 q3 = q[0] - Fp2(Fp(3)) * q[1] + Fp2(Fp(3)) * q[2];
+    const Fp2 z = zeta[i], l0 = acc[3 * K + 3], l1 = acc[3 * K + 4];
+    const Fp2 eqz[d] = {Fp2::one() - z, Fp2(Fp(3)) * z - Fp2::one(), Fp2(Fp(5)) * z - Fp2(Fp(2))};
+    const Fp2 qx[d] = {q[0], q[2], q3};
+    std::vector<Fp2> h(d);
+    for (unsigned p = 0; p < d; ++p) h[p] = scale * (eq_prefix * eqz[p] * qx[p] + l0 + xs[p] * (l1 - l0));
+    const Fp2 r = send_round(i + 1, std::move(h));
+    eq_prefix *= (Fp2::one() - z) * (Fp2::one() - r) + z * r;
+    for (size_t k = 0; k < K; ++k) {
+      A[k] = bind_half(A[k], r);
+      B[k] = bind_half(B[k], r);
+    }
+    if (table_member) M = bind_half(M, r);
+    H = bind_half(H, r);
+  }
+  out.proof.mask_evaluation = g_prefix;
+  transcript.absorb("sumcheck/mask_eval", g_prefix);
+  for (size_t k = 0; k < K; ++k) out.inverse_values.push_back(A[k][0]);
+  if (table_member) out.m_value = M[0];
+  return out;
+}
+
+ZkProverResult prove_impl(const Table& table, std::span<const Column> columns, std::span<const Fp> multiplicities,
+                          const InverseTables& inverses, const ZkMasks& masks, ZkChallenges challenges,
+                          const MaskSource& mask_source, Transcript& transcript, bool generic) {
   Shape shape = check_witness(table, columns, multiplicities);
   const size_t C = columns.size();
   check_size(inverses.columns.size(), C, "the list of column inverses");
@@ -299,6 +525,118 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
     return {multiplicities, masks.multiplicities};
   };
 
+  // The reference prover: the group's tables handed to prove_twin.
+  auto prove_group_generic = [&](const Group& g, const std::vector<Fp2>& zeta, Fp2 claim,
+                                 const sumcheck::MaskPolynomial& mask) {
+      const int64_t size = int64_t(1) << g.n;
+      std::deque<std::vector<Fp2>> owned;
+      std::vector<sumcheck::TableRef> tables;
+      std::vector<std::optional<sumcheck::TableRef>> mask_refs;
+      for (const Slot& slot : g.slots) {
+        const size_t c = size_t(std::max(slot.member, 0));
+        switch (slot.kind) {
+          case Kind::Eq:
+            tables.emplace_back(owned.emplace_back(eq_table(zeta)));
+            mask_refs.emplace_back();
+            break;
+          case Kind::Inverse: {
+            const auto [t, m] = polynomial({inverse_of(slot.member), slot.member, g.n, true});
+            tables.push_back(t);
+            mask_refs.push_back(m);
+            break;
+          }
+          case Kind::Multiplicity:
+            tables.emplace_back(multiplicities);
+            mask_refs.emplace_back(masks.multiplicities);
+            break;
+          case Kind::Denominator: {
+            const std::span<const Fp> in = slot.member < 0 ? std::span<const Fp>(padded.inputs) : columns[c].input;
+            const std::span<const Fp> out = slot.member < 0 ? std::span<const Fp>(padded.outputs) : columns[c].output;
+            auto& d = owned.emplace_back(size_t(size));
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+            for (int64_t i = 0; i < size; ++i) {
+              d[i] = challenges.alpha - Fp2(in[i]) - (out.empty() ? Fp2::zero() : challenges.gamma * out[i]);
+            }
+            tables.emplace_back(d);
+            if (!slot.is_private) {
+              mask_refs.emplace_back();
+              break;
+            }
+            // The twin of alpha - in - gamma out has the mask -M_in - gamma M_out.
+            auto& md = owned.emplace_back(size_t(size), Fp2::zero());
+            const auto& min = masks.inputs[c];
+            const auto& mout = shape.has_outputs ? masks.outputs[c] : std::nullopt;
+#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
+            for (int64_t i = 0; i < size; ++i) {
+              if (min) md[i] -= (*min)[i];
+              if (mout) md[i] -= challenges.gamma * (*mout)[i];
+            }
+            mask_refs.emplace_back(md);
+            break;
+          }
+          case Kind::Sum: {
+            // H = sum_c h_c - t and its mask, smaller tables zero-extended.
+            auto& h = owned.emplace_back(size_t(size), Fp2::zero());
+            auto& mh = owned.emplace_back(size_t(size), Fp2::zero());
+            auto accumulate = [&](std::span<const Fp2> t, std::span<const Fp2> m, bool add) {
+              const int64_t n = int64_t(t.size());
+#pragma omp parallel for if (n >= kParallelThreshold) schedule(static)
+              for (int64_t i = 0; i < n; ++i) {
+                h[i] = add ? h[i] + t[i] : h[i] - t[i];
+                mh[i] = add ? mh[i] + m[i] : mh[i] - m[i];
+              }
+            };
+            for (size_t k = 0; k < C; ++k) accumulate(inverses.columns[k], masks.column_inverses[k], true);
+            accumulate(inverses.table, masks.table_inverse, false);
+            tables.emplace_back(h);
+            mask_refs.emplace_back(mh);
+            break;
+          }
+        }
+      }
+    sumcheck::TwinProverOutput twin = sumcheck::prove_twin(transcript, tables, mask_refs, g.terms, claim, mask);
+    GroupProof out;
+    out.proof = std::move(twin.proof);
+    out.point = std::move(twin.point);
+    for (int m : g.members) out.inverse_values.push_back(twin.table_evaluations[slot_of(g, Kind::Inverse, m)]);
+    if (g.members.back() < 0) out.m_value = twin.table_evaluations[slot_of(g, Kind::Multiplicity, -1)];
+    return out;
+  };
+  auto member_tables = [&](const Group& g, std::span<const Fp2> lambda) {
+    std::vector<MemberTables> out;
+    for (size_t k = 0; k < g.members.size(); ++k) {
+      const int m = g.members[k];
+      MemberTables mt;
+      mt.lambda = lambda[k];
+      if (m < 0) {
+        mt.inverse = inverses.table;
+        mt.inverse_mask = masks.table_inverse;
+        mt.in = padded.inputs;
+        mt.out = padded.outputs;
+        mt.m = multiplicities;
+        mt.m_mask = masks.multiplicities;
+      } else {
+        const size_t c = size_t(m);
+        mt.inverse = inverses.columns[c];
+        mt.inverse_mask = masks.column_inverses[c];
+        mt.in = columns[c].input;
+        mt.out = columns[c].output;
+        if (masks.inputs[c]) mt.in_mask = *masks.inputs[c];
+        if (shape.has_outputs && masks.outputs[c]) mt.out_mask = *masks.outputs[c];
+        mt.d_private = !mt.in_mask.empty() || !mt.out_mask.empty();
+      }
+      out.push_back(mt);
+    }
+    return out;
+  };
+  auto sum_parts = [&](size_t group) {
+    std::vector<SumPart> parts;
+    if (group != 0) return parts;
+    for (size_t c = 0; c < C; ++c) parts.push_back({inverses.columns[c], masks.column_inverses[c], true});
+    parts.push_back({inverses.table, masks.table_inverse, false});
+    return parts;
+  };
+
   ZkProverResult result;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
@@ -306,79 +644,15 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
     const std::vector<Fp2> lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
     fill_terms(g, lambda);
 
-    const int64_t size = int64_t(1) << g.n;
-    std::deque<std::vector<Fp2>> owned;
-    std::vector<sumcheck::TableRef> tables;
-    std::vector<std::optional<sumcheck::TableRef>> mask_refs;
-    for (const Slot& slot : g.slots) {
-      const size_t c = size_t(std::max(slot.member, 0));
-      switch (slot.kind) {
-        case Kind::Eq:
-          tables.emplace_back(owned.emplace_back(eq_table(zeta)));
-          mask_refs.emplace_back();
-          break;
-        case Kind::Inverse: {
-          const auto [t, m] = polynomial({inverse_of(slot.member), slot.member, g.n, true});
-          tables.push_back(t);
-          mask_refs.push_back(m);
-          break;
-        }
-        case Kind::Multiplicity:
-          tables.emplace_back(multiplicities);
-          mask_refs.emplace_back(masks.multiplicities);
-          break;
-        case Kind::Denominator: {
-          const std::span<const Fp> in = slot.member < 0 ? std::span<const Fp>(padded.inputs) : columns[c].input;
-          const std::span<const Fp> out = slot.member < 0 ? std::span<const Fp>(padded.outputs) : columns[c].output;
-          auto& d = owned.emplace_back(size_t(size));
-#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
-          for (int64_t i = 0; i < size; ++i) {
-            d[i] = challenges.alpha - Fp2(in[i]) - (out.empty() ? Fp2::zero() : challenges.gamma * out[i]);
-          }
-          tables.emplace_back(d);
-          if (!slot.is_private) {
-            mask_refs.emplace_back();
-            break;
-          }
-          // The twin of alpha - in - gamma out has the mask -M_in - gamma M_out.
-          auto& md = owned.emplace_back(size_t(size), Fp2::zero());
-          const auto& min = masks.inputs[c];
-          const auto& mout = shape.has_outputs ? masks.outputs[c] : std::nullopt;
-#pragma omp parallel for if (size >= kParallelThreshold) schedule(static)
-          for (int64_t i = 0; i < size; ++i) {
-            if (min) md[i] -= (*min)[i];
-            if (mout) md[i] -= challenges.gamma * (*mout)[i];
-          }
-          mask_refs.emplace_back(md);
-          break;
-        }
-        case Kind::Sum: {
-          // H = sum_c h_c - t and its mask, smaller tables zero-extended.
-          auto& h = owned.emplace_back(size_t(size), Fp2::zero());
-          auto& mh = owned.emplace_back(size_t(size), Fp2::zero());
-          auto accumulate = [&](std::span<const Fp2> t, std::span<const Fp2> m, bool add) {
-            const int64_t n = int64_t(t.size());
-#pragma omp parallel for if (n >= kParallelThreshold) schedule(static)
-            for (int64_t i = 0; i < n; ++i) {
-              h[i] = add ? h[i] + t[i] : h[i] - t[i];
-              mh[i] = add ? mh[i] + m[i] : mh[i] - m[i];
-            }
-          };
-          for (size_t k = 0; k < C; ++k) accumulate(inverses.columns[k], masks.column_inverses[k], true);
-          accumulate(inverses.table, masks.table_inverse, false);
-          tables.emplace_back(h);
-          mask_refs.emplace_back(mh);
-          break;
-        }
-      }
-    }
     const unsigned degree = sumcheck::twin_degree(g.terms, g.private_flags());
     const sumcheck::MaskPolynomial mask = mask_source(g.n + 1, degree);
     if (mask.num_vars() != g.n + 1 || mask.degree() != degree) {
       throw Error("zk lookup: the mask source returned a mask of the wrong size");
     }
     const Fp2 claim = claimed_sum(g, shapes, zeta, lambda);
-    sumcheck::TwinProverOutput out = sumcheck::prove_twin(transcript, tables, mask_refs, g.terms, claim, mask);
+    GroupProof out = generic ? prove_group_generic(g, zeta, claim, mask)
+                             : prove_group(transcript, g.n, zeta, member_tables(g, lambda), sum_parts(gi), challenges,
+                                           claim, mask);
     result.proof.sumchecks.push_back(std::move(out.proof));
 
     const Fp2 beta = out.point[0];
@@ -389,8 +663,9 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
                       s.is_private ? std::optional(beta) : std::nullopt, Fp2::zero()};
       const bool is_slot = s.bits == g.n && s.poly != ZkPoly::Input && s.poly != ZkPoly::Output;
       if (is_slot) {  // the sumcheck evaluated it already
-        const Kind kind = s.poly == ZkPoly::Multiplicity ? Kind::Multiplicity : Kind::Inverse;
-        c.value = out.table_evaluations[slot_of(g, kind, s.column)];
+        c.value = s.poly == ZkPoly::Multiplicity
+                      ? out.m_value
+                      : out.inverse_values[size_t(std::find(g.members.begin(), g.members.end(), s.column) - g.members.begin())];
       } else {
         const auto [t, m] = polynomial(s);
         c.value = evaluate_ref(t, c.point);
@@ -403,6 +678,21 @@ ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std
     result.proof.values.insert(result.proof.values.end(), sent.begin(), sent.end());
   }
   return result;
+}
+
+}  // namespace
+
+ZkProverResult prove_zk(const Table& table, std::span<const Column> columns, std::span<const Fp> multiplicities,
+                        const InverseTables& inverses, const ZkMasks& masks, ZkChallenges challenges,
+                        const MaskSource& mask_source, Transcript& transcript) {
+  return prove_impl(table, columns, multiplicities, inverses, masks, challenges, mask_source, transcript, false);
+}
+
+ZkProverResult detail::prove_zk_generic(const Table& table, std::span<const Column> columns,
+                                        std::span<const Fp> multiplicities, const InverseTables& inverses,
+                                        const ZkMasks& masks, ZkChallenges challenges, const MaskSource& mask_source,
+                                        Transcript& transcript) {
+  return prove_impl(table, columns, multiplicities, inverses, masks, challenges, mask_source, transcript, true);
 }
 
 ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64_t>> column_shapes,

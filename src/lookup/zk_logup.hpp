@@ -119,4 +119,12 @@ ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64
                            std::span<const ColumnPrivacy> privacy, ZkChallenges challenges,
                            const ZkLookupProof& proof, Transcript& transcript);
 
+namespace detail {
+// The same proof computed by handing each group's tables to sumcheck::prove_twin (interleaved
+// copies, generic round engine): the reference the fast prover is tested against.
+ZkProverResult prove_zk_generic(const Table& table, std::span<const Column> columns, std::span<const Fp> multiplicities,
+                                const InverseTables& inverses, const ZkMasks& masks, ZkChallenges challenges,
+                                const MaskSource& mask_source, Transcript& transcript);
+}  // namespace detail
+
 }  // namespace zk::lookup

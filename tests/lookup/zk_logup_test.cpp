@@ -92,6 +92,21 @@ struct Outcome {
 struct Tampering {
   std::function<void(InverseTables&)> inverses;  // after honest computation, before "committing"
   std::function<void(ZkLookupProof&)> proof;
+  // Masks and Libra polynomials from this seed instead of fresh ones, and the reference prover:
+  // what comparing the two provers needs.
+  std::optional<uint64_t> seed;
+  bool generic_prover = false;
+
+  static Tampering of_inverses(std::function<void(InverseTables&)> f) {
+    Tampering t;
+    t.inverses = std::move(f);
+    return t;
+  }
+  static Tampering of_proof(std::function<void(ZkLookupProof&)> f) {
+    Tampering t;
+    t.proof = std::move(f);
+    return t;
+  }
 };
 
 Transcript fresh() {
@@ -133,6 +148,7 @@ Fp2 expected_value(const Instance& s, std::span<const Fp> m, const InverseTables
 
 Outcome run(const Instance& s, const Tampering& tamper = {}) {
   Outcome out;
+  if (tamper.seed) rng.seed(*tamper.seed);
   const auto cols = s.views();
   const auto shapes = s.shapes();
   const std::vector<Fp> m = s.multiplicities.empty() ? compute_multiplicities(s.table, cols) : s.multiplicities;
@@ -160,7 +176,8 @@ Outcome run(const Instance& s, const Tampering& tamper = {}) {
 
   std::vector<sumcheck::MaskPolynomial> sampled;
   const MaskSource pool = [&](unsigned n, unsigned d) {
-    sampled.push_back(sumcheck::MaskPolynomial::sample(n, d));
+    sampled.push_back(tamper.seed ? sumcheck::MaskPolynomial::from_coefficients(n, d, rand_table(1 + size_t(n) * d))
+                                  : sumcheck::MaskPolynomial::sample(n, d));
     return sampled.back();
   };
 
@@ -169,7 +186,8 @@ Outcome run(const Instance& s, const Tampering& tamper = {}) {
   out.inverses = inverse_tables(s.table, cols, m, ch);
   if (tamper.inverses) tamper.inverses(out.inverses);
   tp.absorb("inverse-commitment", uint64_t(8));
-  out.prover = prove_zk(s.table, cols, m, out.inverses, masks, ch, pool, tp);
+  out.prover = tamper.generic_prover ? detail::prove_zk_generic(s.table, cols, m, out.inverses, masks, ch, pool, tp)
+                                     : prove_zk(s.table, cols, m, out.inverses, masks, ch, pool, tp);
   ZkLookupProof proof = ZkLookupProof::from_bytes(out.prover.proof.to_bytes());
   if (tamper.proof) tamper.proof(proof);
 
@@ -291,6 +309,46 @@ TEST(ZkLookup, DegenerateSizesAreHandled) {
   EXPECT_FALSE(run(none).accepted);
 }
 
+// The fast prover computes the same polynomial as prove_twin over the group's tables: same
+// messages, same claims, for honest and for cheating witnesses, every privacy mix.
+TEST(ZkLookup, FastProverMatchesTwinSumcheck) {
+  Instance mixed = function_setup();
+  mixed.privacy = {{true, true}, {false, false}, {true, false}, {false, true}};
+  Instance bad_m = range_setup();
+  bad_m.multiplicities = compute_multiplicities(bad_m.table, bad_m.views());
+  bad_m.multiplicities[9] += Fp::one();
+  Instance larger_table;
+  larger_table.table = Table::range(12);
+  larger_table.columns.emplace_back(std::vector<int64_t>{3, 5}, [](size_t i) { return int64_t(i * 200); });
+  Instance parallel;  // above the prover's OpenMP threshold (2^14)
+  parallel.table = Table::range(15);
+  parallel.columns.emplace_back(std::vector<int64_t>{3, 5000}, [](size_t i) { return int64_t((i * 7919) % 32768); });
+  const std::vector<std::pair<Instance, std::function<void(InverseTables&)>>> cases = {
+      {range_setup(), {}},
+      {function_setup(), {}},
+      {mixed, {}},
+      {larger_table, {}},
+      {parallel, {}},
+      {bad_m, {}},
+      {range_setup(), [](InverseTables& inv) { inv.columns[0][7] += Fp2::one(); }},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    Tampering fast = Tampering::of_inverses(cases[i].second);
+    fast.seed = 1000 + i;
+    Tampering generic = fast;
+    generic.generic_prover = true;
+    const Outcome a = run(cases[i].first, fast), b = run(cases[i].first, generic);
+    EXPECT_EQ(a.accepted, b.accepted) << "case " << i << ": " << a.reason << " / " << b.reason;
+    EXPECT_EQ(a.accepted, i < 5) << "case " << i << ": " << a.reason;
+    EXPECT_EQ(a.prover.proof.to_bytes(), b.prover.proof.to_bytes()) << "case " << i;
+    ASSERT_EQ(a.prover.claims.size(), b.prover.claims.size()) << "case " << i;
+    for (size_t k = 0; k < a.prover.claims.size(); ++k) {
+      EXPECT_EQ(a.prover.claims[k].point, b.prover.claims[k].point) << "case " << i << " claim " << k;
+      EXPECT_EQ(a.prover.claims[k].value, b.prover.claims[k].value) << "case " << i << " claim " << k;
+    }
+  }
+}
+
 TEST(ZkLookup, PublicColumnsGetPlainClaims) {
   Instance s = function_setup();
   s.privacy = {{true, true}, {false, false}, {true, false}, {false, true}};
@@ -349,10 +407,10 @@ TEST(ZkLookup, WrongCommittedInverseIsRejected) {
       },
   };
   for (size_t e = 0; e < edits.size(); ++e) {
-    const Outcome r = run(range_setup(), {edits[e], {}});
+    const Outcome r = run(range_setup(), Tampering::of_inverses(edits[e]));
     EXPECT_FALSE(r.accepted) << "edit " << e;
   }
-  const Outcome f = run(function_setup(), {[](InverseTables& inv) { inv.columns[2][0] += Fp2::one(); }, {}});
+  const Outcome f = run(function_setup(), Tampering::of_inverses([](InverseTables& inv) { inv.columns[2][0] += Fp2::one(); }));
   EXPECT_FALSE(f.accepted) << "the scalar column's inverse";
 }
 
@@ -374,7 +432,7 @@ TEST(ZkLookup, EveryTamperedProofComponentIsRejected) {
     edits.push_back([](ZkLookupProof& q) { q.sumchecks.pop_back(); });
     edits.push_back([](ZkLookupProof& q) { q.sumchecks[0].rounds.pop_back(); });
     for (size_t e = 0; e < edits.size(); ++e) {
-      const Outcome r = run(s, {{}, edits[e]});
+      const Outcome r = run(s, Tampering::of_proof(edits[e]));
       EXPECT_FALSE(r.accepted) << "edit " << e << " of " << edits.size() << " accepted";
     }
   }
