@@ -31,6 +31,9 @@
 // whose aux count matches (counts are non-decreasing in β, so the layout is the same).
 // Padding: (P), (Q), (C) are identities over the cube met by honest zero padding (P's constant 1
 // carries the real-entry selector), and no relation sums over entries.
+#include <functional>
+#include <optional>
+
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
 #include "layers/proof_util.hpp"
@@ -226,26 +229,80 @@ std::vector<sumcheck::Term> terms(const Scheme& s, Fp2 gamma, Fp2 alpha) {
   return t;
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code, with the changes the rules force: the
+// linear checks (R) and Y's range limbs, which fail on twin values (the masks of R, R', P and of Y
+// and its limbs are independent), join the zero-check weighted by eq(r, ·) and batched by fresh
+// challenges (ζ, and δ for the range limbs as range_check.hpp's bounded_terms), with the tables
+// they need appended; every private table gets its mask twin (the same broadcast or limb
+// combination applied to the masks; P's public selector sits in both slots), and every value sent
+// is a twin value. Appended tables (not for a constant output): 8 R', 9 the real-entry selector,
+// then Y's range limbs when wide, low before high.
+struct ZkExtra {
+  Fp2 zeta, delta;
+};
+
+ZkExtra zk_challenges(bool zk, const Scheme& s, const std::function<Fp2()>& challenge) {
+  ZkExtra z;
+  if (!zk || s.constant) return z;
+  z.zeta = challenge();
+  if (s.y.wide) z.delta = challenge();
+  return z;
+}
+
+std::vector<sumcheck::Term> all_terms(bool zk, const Scheme& s, const Aux& x, Fp2 gamma, Fp2 alpha, const ZkExtra& z) {
+  auto t = terms(s, gamma, alpha);
+  if (!zk || s.constant) return t;
+  t.insert(t.end(), {{z.zeta, {0, 6}}, {z.zeta, {0, 8}}, {-Fp2(Fp(2)) * z.zeta, {0, 5}}, {z.zeta, {0, 9}}});
+  if (x.y.wide) {
+    const auto b = bounded_terms(x.y, 0, 1, 9, 10, x.y.upper ? 11 : 10, z.delta);
+    t.insert(t.end(), b.begin(), b.end());
+  }
+  return t;
+}
+
 void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
   const Shape& ys = ctx.shape(y);
   const Scheme s = plan_scheme(node, ctx.graph());
   const Aux x = take_aux(s, ctx.aux());
   const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const ZkExtra z = zk_challenges(ctx.zk(), s, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
   const unsigned nv = static_cast<unsigned>(r.size());
   const auto eq = eq_table(r);
-  const auto ta = broadcast_table(ctx.value(a), ys), tb = broadcast_table(ctx.value(b), ys);
+  auto broadcast = [&](const IntTensor& t) { return broadcast_table(t, ys); };
+  const auto ta = broadcast(ctx.value(a)), tb = broadcast(ctx.value(b));
+  const auto sel = selector_table(ys);
   auto tp = limbs_table(ctx, x.p, nv);
-  {
-    IntTensor ones(ys);
-    std::fill(ones.data.begin(), ones.data.end(), 1);
-    const auto sel = mle_table(ones);
-    for (size_t i = 0; i < tp.size(); ++i) tp[i] += sel[i];
-  }
+  for (size_t i = 0; i < tp.size(); ++i) tp[i] += sel[i];
   const auto tr = limbs_table(ctx, x.r, nv), tu = limbs_table(ctx, x.u, nv);
   std::vector<sumcheck::TableRef> tables = {eq, ctx.mle(y), ta, tb, ctx.mle(x.sign.ids[0]), tp, tr, tu};
-  auto result = ctx.sumcheck(tables, terms(s, gamma, alpha), Fp2());
+  // ZK only: the masks of the tables above, then the appended tables and theirs.
+  std::vector<std::optional<std::vector<Fp2>>> twins;
+  std::vector<Fp> trc, y_low, y_high;
+  if (ctx.zk()) {
+    auto p_twin = limbs_twin(ctx, x.p, nv);  // none when |D| ≤ 1: P is the public selector
+    if (p_twin)
+      for (size_t i = 0; i < p_twin->size(); ++i) (*p_twin)[i] += Fp2(sel[i]);
+    twins = {std::nullopt,          ctx.twin(y, mle_table), ctx.twin(a, broadcast), ctx.twin(b, broadcast),
+             ctx.twin(x.sign.ids[0], mle_table), std::move(p_twin), limbs_twin(ctx, x.r, nv), limbs_twin(ctx, x.u, nv)};
+    if (!s.constant) {
+      trc = limbs_table(ctx, x.rc, nv);
+      tables.insert(tables.end(), {trc, sel});
+      twins.insert(twins.end(), {limbs_twin(ctx, x.rc, nv), std::nullopt});
+      if (x.y.wide) {
+        tables.emplace_back(y_low = limbs_table(ctx, x.y.low, nv));
+        twins.push_back(limbs_twin(ctx, x.y.low, nv));
+      }
+      if (x.y.upper) {
+        tables.emplace_back(y_high = limbs_table(ctx, x.y.high, nv));
+        twins.push_back(limbs_twin(ctx, x.y.high, nv));
+      }
+    }
+  }
+  std::vector<std::optional<sumcheck::TableRef>> masks;
+  for (const auto& t : twins) masks.push_back(t ? std::optional<sumcheck::TableRef>(*t) : std::nullopt);
+  auto result = ctx.masked_sumcheck(tables, masks, all_terms(ctx.zk(), s, x, gamma, alpha, z), known_sum(Fp2()));
   const auto& rho = result.point;
   send_evaluation(ctx, y, rho);
   send_evaluation(ctx, a, broadcast_point(ctx.shape(a), ys, rho).point);
@@ -255,7 +312,9 @@ void prove(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim>
   open_limbs(ctx, x.r, rho);
   open_limbs(ctx, x.rc, rho);
   open_limbs(ctx, x.u, rho);
-  open_bounded(ctx, x.y, rho);
+  if (!ctx.zk()) return open_bounded(ctx, x.y, rho);
+  if (x.y.wide) open_limbs(ctx, x.y.low, rho);
+  if (x.y.upper) open_limbs(ctx, x.y.high, rho);
 }
 
 void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
@@ -264,8 +323,17 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Scheme s = plan_scheme(node, ctx.graph());
   const Aux x = take_aux(s, ctx.aux());
   const Fp2 gamma = ctx.challenge(), alpha = ctx.challenge();
+  const ZkExtra z = zk_challenges(ctx.zk(), s, [&] { return ctx.challenge(); });
   const auto& r = out[0].point;
-  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), s.constant ? 3 : 4, Fp2());
+  const auto terms_used = all_terms(ctx.zk(), s, x, gamma, alpha, z);
+  // Per table, as prove() lists them: aux tensors are committed; a limb combination without limbs
+  // (P for |D| ≤ 1, u when nothing can saturate, R and u for a constant output) is public.
+  auto has = [](const Limbs& l) { return !l.ids.empty(); };
+  const bool priv[12] = {false, ctx.is_private(y), ctx.is_private(a), ctx.is_private(b), true, has(x.p), has(x.r),
+                         has(x.u), has(x.rc), false, true, true};
+  const size_t tables = !ctx.zk() || s.constant ? 8 : 10 + (x.y.wide ? 1 : 0) + (x.y.upper ? 1 : 0);
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms_used, std::span<const bool>(priv, tables),
+                                   known_sum(Fp2()));
   const auto& rho = claim.point;
   const auto pa = broadcast_point(ctx.shape(a), ys, rho), pb = broadcast_point(ctx.shape(b), ys, rho);
   const Fp2 vy = receive_evaluation(ctx, y, rho);
@@ -273,13 +341,19 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Fp2 vg = open_limbs(ctx, x.sign, rho), vp1 = open_limbs(ctx, x.p, rho);
   const Fp2 vr = open_limbs(ctx, x.r, rho), vrc = open_limbs(ctx, x.rc, rho), vu = open_limbs(ctx, x.u, rho);
   const Fp2 sel = real_selector(ys, rho);
+  std::vector<Fp2> evals = {eq_eval(r, rho), vy, va, vb, vg, vp1 + sel, vr, vu};
+  if (ctx.zk()) {
+    if (!s.constant) evals.insert(evals.end(), {vrc, sel});
+    if (x.y.wide) evals.push_back(open_limbs(ctx, x.y.low, rho));
+    if (x.y.upper) evals.push_back(open_limbs(ctx, x.y.high, rho));
+    return ctx.check_final(claim, evals, terms_used);
+  }
   check_bounded(ctx, x.y, rho, vy, sel);
-  const std::vector<Fp2> evals = {eq_eval(r, rho), vy, va, vb, vg, vp1 + sel, vr, vu};
-  sumcheck::check_final(claim, evals, terms(s, gamma, alpha));
+  sumcheck::check_final(claim, evals, terms_used);
   if (!s.constant && vr + vrc != Fp2(Fp(2)) * vp1 + sel) throw VerifyError("a remainder is not below twice the divisor");
 }
 
-const LayerProofDef kDivProof{plan, witness, prove, verify};
+const LayerProofDef kDivProof{plan, witness, prove, verify, true};
 
 }  // namespace
 
