@@ -1,6 +1,8 @@
 #include "layers/index_map.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 #include "poly/multilinear.hpp"
 
@@ -297,6 +299,25 @@ std::vector<Fp2> rest_matrix(const SourceInfo& info, const std::vector<std::vect
   return m;
 }
 
+// The claimed sum out~(r) - fill term, as the output's value plus a public constant (tensor -1: in
+// ZK mode a public part, scaled by (1 - beta) like the output's plain share of the twin value).
+ClaimedSum index_map_sum(const IndexMap& map, const std::vector<SourceInfo>& infos,
+                         const std::vector<std::vector<Fp2>>& out_pts, const TensorClaim& out) {
+  ClaimedSum sum(out);
+  if (map.fill != 0) sum.add(-Fp2::one(), -1, {}, fill_term(map, infos, out_pts));
+  return sum;
+}
+
+// One term per source: broadcast scale * in_k(pass, .) * M_k, over the tables (2k, 2k + 1).
+std::vector<sumcheck::Term> index_map_terms(const IndexMap& map, const std::vector<SourceInfo>& infos,
+                                            const std::vector<std::vector<Fp2>>& out_pts) {
+  std::vector<sumcheck::Term> terms;
+  for (size_t k = 0; k < infos.size(); ++k) {
+    terms.push_back({broadcast_scale(map, infos[k], out_pts), {uint32_t(2 * k), uint32_t(2 * k + 1)}});
+  }
+  return terms;
+}
+
 }  // namespace
 
 bool same_padded_layout(const Shape& a, const Shape& b) {
@@ -307,38 +328,52 @@ unsigned index_map_sumcheck_vars(const IndexMap& map) {
   return max_rest(analyse_all(map, mle_layout(map.out)));
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code with one difference: a map with no
+// sumcheck variables (all pass-through) would end in the linear check "out = sum of sent input
+// values", which twin values do not satisfy, so ZK mode always runs the (masked) sumcheck, here
+// over zero layer variables: the context's output mask term gives it the output's variables.
 void prove_index_map(const IndexMap& map, ProverContext& ctx, const TensorClaim& out) {
   const MleLayout out_layout = mle_layout(map.out);
   const auto out_pts = split_point(out_layout, out.point);
   const auto infos = analyse_all(map, out_layout);
   const unsigned n = max_rest(infos);
-  const Fp2 claimed = out.value - fill_term(map, infos, out_pts);
+  const bool run = n > 0 || ctx.zk();
 
   std::vector<std::vector<Fp2>> rest(infos.size()), tables;
+  std::vector<std::optional<std::vector<Fp2>>> masks;
   std::vector<std::vector<Fp2>> points(infos.size());
-  std::vector<sumcheck::Term> terms;
   for (size_t k = 0; k < infos.size(); ++k) {
     points[k] = pass_point(infos[k], out_pts);
     rest[k] = partial_eval(ctx.mle(map.sources[k].tensor), infos[k], points[k]);
-    if (n == 0) continue;
+    if (!run) continue;
     // Zero-extended to n variables, so one sumcheck covers sources of every size.
-    auto t = rest[k];
-    auto m = rest_matrix(infos[k], out_pts);
-    t.resize(size_t(1) << n);
-    m.resize(size_t(1) << n);
-    tables.push_back(std::move(t));
-    tables.push_back(std::move(m));
-    terms.push_back({broadcast_scale(map, infos[k], out_pts), {uint32_t(2 * k), uint32_t(2 * k + 1)}});
+    auto extend = [n](std::vector<Fp2> t) {
+      t.resize(size_t(1) << n);
+      return t;
+    };
+    tables.push_back(extend(rest[k]));
+    tables.push_back(extend(rest_matrix(infos[k], out_pts)));
+    masks.push_back(ctx.twin(map.sources[k].tensor, [&](const IntTensor& m) {
+      return extend(partial_eval(mle_table(m), infos[k], points[k]));
+    }));
+    masks.emplace_back();
   }
-  std::vector<Fp2> s;
-  if (n > 0) {
+  sumcheck::ProverOutput result;
+  if (run) {
     std::vector<sumcheck::TableRef> refs(tables.begin(), tables.end());
-    s = ctx.sumcheck(refs, terms, claimed).point;
+    std::vector<std::optional<sumcheck::TableRef>> mask_refs;
+    for (const auto& m : masks) mask_refs.push_back(m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt);
+    result = ctx.masked_sumcheck(refs, mask_refs, index_map_terms(map, infos, out_pts),
+                                 index_map_sum(map, infos, out_pts, out));
   }
   for (size_t k = 0; k < infos.size(); ++k) {
-    std::span<const Fp2> sk(s.data(), infos[k].n_rest);
-    const Fp2 v = evaluate_mle(std::span<const Fp2>(rest[k]), sk);
+    std::span<const Fp2> sk(result.point.data(), infos[k].n_rest);
     fill_rest(infos[k], points[k], sk);
+    // ZK: the sumcheck's final value of a source's table is its twin value at the source's point
+    // unless the table was zero-extended; then the context evaluates the twin.
+    const Fp2 v = !ctx.zk()                  ? evaluate_mle(std::span<const Fp2>(rest[k]), sk)
+                  : infos[k].n_rest == n ? result.table_evaluations[2 * k]
+                                         : ctx.evaluate(map.sources[k].tensor, points[k]);
     ctx.send(v);
     ctx.claim(map.sources[k].tensor, std::move(points[k]), v);
   }
@@ -349,16 +384,18 @@ void verify_index_map(const IndexMap& map, VerifierContext& ctx, const TensorCla
   const auto out_pts = split_point(out_layout, out.point);
   const auto infos = analyse_all(map, out_layout);
   const unsigned n = max_rest(infos);
-  const Fp2 claimed = out.value - fill_term(map, infos, out_pts);
+  const bool run = n > 0 || ctx.zk();
+  const ClaimedSum sum = index_map_sum(map, infos, out_pts, out);
+  const auto terms = index_map_terms(map, infos, out_pts);
 
-  std::vector<Fp2> s;
-  Fp2 expected = claimed;
-  if (n > 0) {
-    auto claim = ctx.sumcheck(n, 2, claimed);
-    s = std::move(claim.point);
-    expected = claim.expected;
+  sumcheck::Claim claim{{}, sum.plain()};
+  if (run) {
+    std::unique_ptr<bool[]> is_private(new bool[2 * infos.size()]());
+    for (size_t k = 0; k < infos.size(); ++k) is_private[2 * k] = ctx.is_private(map.sources[k].tensor);
+    claim = ctx.masked_sumcheck(n, terms, std::span<const bool>(is_private.get(), 2 * infos.size()), sum);
   }
-  Fp2 total;
+  const auto& s = claim.point;
+  std::vector<Fp2> evaluations;
   for (size_t k = 0; k < infos.size(); ++k) {
     const SourceInfo& info = infos[k];
     const Fp2 v = ctx.receive();
@@ -367,16 +404,22 @@ void verify_index_map(const IndexMap& map, VerifierContext& ctx, const TensorCla
     fill_rest(info, point, sk);
     ctx.claim(map.sources[k].tensor, std::move(point), v);
 
-    Fp2 term = broadcast_scale(map, info, out_pts) * v;
+    Fp2 m = Fp2::one();
     for (const auto& fi : info.factors) {
       if (fi.pass) continue;
-      term *= factor_eval(fi, group_point(out_pts, fi.f->out_dims), sk.subspan(fi.rest_off, fi.in_bits));
+      m *= factor_eval(fi, group_point(out_pts, fi.f->out_dims), sk.subspan(fi.rest_off, fi.in_bits));
     }
-    // Both zero-extended tables carry Π (1 − s_i) over the variables this source lacks.
-    for (size_t i = info.n_rest; i < n; ++i) term *= (Fp2::one() - s[i]).square();
-    total += term;
+    // Both zero-extended tables carry prod (1 - s_i) over the variables this source lacks.
+    Fp2 high = Fp2::one();
+    for (size_t i = info.n_rest; i < n; ++i) high *= Fp2::one() - s[i];
+    evaluations.push_back(v * high);
+    evaluations.push_back(m * high);
   }
-  if (total != expected) throw VerifyError("index map: the output is not the mapped input");
+  if (run) {
+    ctx.check_final(claim, evaluations, terms);
+  } else if (sumcheck::combine(evaluations, terms) != claim.expected) {
+    throw VerifyError("index map: the output is not the mapped input");
+  }
 }
 
 }  // namespace zk::layers

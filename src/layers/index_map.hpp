@@ -17,6 +17,11 @@
 // input groups), i.e. O(dimension) for the per-dimension maps and O(size) only for reshape groups
 // whose layouts disagree. Output dimensions no factor covers are broadcast (the input does not
 // depend on them) and contribute Σ_{i < n} eq(r_d, i).
+//
+// Zero-knowledge mode (docs/zk.md §2): the same protocol through the context's masked sumcheck,
+// the sources' tables paired with their masks' partial evaluations; a map with no sumcheck
+// variables still runs one (over none of its own; the output's mask term brings the output's),
+// since the pass-through check "out = combination of sent values" fails for twin values.
 #include <vector>
 
 #include "layers/proof.hpp"

@@ -30,6 +30,15 @@
 //     chosen with 2^(Wn−1) > the input bound B). Their gap y − V stays in the limbs' range, and
 //     selecting one would force y = V < −B ≤ every real candidate, making some real gap negative,
 //     which the range check refuses: padded cells can never be the maximum.
+//
+// Zero-knowledge mode (docs/zk.md §2) runs the same sumchecks through the context: masked, with the
+// limbed columns' mask twins (limbs_twin) and the sums' public constants (known_sum). The linear
+// checks at the sumcheck's point (max / min's D = ±(y − x'), reduce_max's D = y' − x) relate twin
+// values with independent masks, which no longer satisfy them, so in ZK mode they join the
+// sumcheck as eq-weighted zero-check terms under fresh challenges (add_gap_terms); maxpool's second
+// sumcheck, whose claimed sum is built from y~ and D~, takes them as the sent twin values of y and
+// of D's limbs (parts of its ClaimedSum).
+#include <optional>
 #include <set>
 
 #include "layers/layers.hpp"
@@ -181,6 +190,39 @@ void forward_reduce_max(const IntNode& node, std::span<const IntTensor* const> i
 
 int64_t bound_of(const IntGraph& g, int tensor) { return g.tensors.at(tensor).bound; }
 
+// ---- zero-knowledge helpers (docs/zk.md §2) ----
+
+std::optional<sumcheck::TableRef> as_ref(const std::optional<std::vector<Fp2>>& mask) {
+  return mask ? std::optional<sumcheck::TableRef>(*mask) : std::nullopt;
+}
+
+// A limbed column's value at `point` (open_limbs, one limb at a time), each limb also added to
+// `sum` as the part c·2^shift·limb: a later sumcheck whose claimed sum contains the column is, in
+// ZK mode, made of the twin values the node sent (docs/zk.md §2.4), which are the limbs'.
+template <class Ctx>
+Fp2 open_limbs_into(Ctx& ctx, const Limbs& limbs, const std::vector<Fp2>& point, ClaimedSum& sum, Fp2 c) {
+  Fp2 total;
+  unsigned shift = 0;
+  for (size_t j = 0; j < limbs.ids.size(); ++j) {
+    const Fp2 v = open_limbs(ctx, Limbs{{limbs.ids[j]}, {limbs.widths[j]}}, point);
+    const Fp scale(uint64_t(1) << shift);
+    sum.add(c * scale, limbs.ids[j], point, v);
+    total += v * scale;
+    shift += limbs.widths[j];
+  }
+  return total;
+}
+
+// c·eq(r2, .)·(D - σ(Y - X)) over the tables (eq, d, y, x): in ZK mode the gap relation D = σ(Y - X)
+// joins the sumcheck as a zero-check, since the plain linear check of sent values fails for twins.
+void add_gap_terms(std::vector<sumcheck::Term>& terms, Fp2 c, bool max, uint32_t eq, uint32_t d, uint32_t y,
+                   uint32_t x) {
+  const Fp2 sc = max ? c : -c;
+  terms.push_back({c, {eq, d}});
+  terms.push_back({-sc, {eq, y}});
+  terms.push_back({sc, {eq, x}});
+}
+
 // ---- max / min: gaps and the product argument ----
 
 // Both gaps get the same width, so the witness (which cannot see bounds) splits the aux in halves.
@@ -223,17 +265,36 @@ void prove_maxmin(const IntNode& node, ProverContext& ctx, std::span<const Tenso
   const Limbs la = take_limbs(ctx.aux(), cursor, bits), lb = take_limbs(ctx.aux(), cursor, bits);
   const auto& r = out[0].point;
   const unsigned n = static_cast<unsigned>(r.size());
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  const Shape& ys = ctx.shape(y);
   const auto eq = eq_table(r);
   const auto ta = limbs_table(ctx, la, n), tb = limbs_table(ctx, lb, n);
+  const auto ma = limbs_twin(ctx, la, n), mb = limbs_twin(ctx, lb, n);
   std::vector<sumcheck::TableRef> tables = {eq, ta, tb};
-  auto result = ctx.sumcheck(tables, product_terms(), Fp2());
+  std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, as_ref(ma), as_ref(mb)};
+  std::vector<sumcheck::Term> terms = product_terms();
+  std::vector<Fp> ab, bb;
+  std::optional<std::vector<Fp2>> my, mab, mbb;
+  if (ctx.zk()) {
+    const Fp2 gamma = ctx.challenge();
+    add_gap_terms(terms, gamma, Max, 0, 1, 3, 4);
+    add_gap_terms(terms, gamma * gamma, Max, 0, 2, 3, 5);
+    auto spread = [&](const IntTensor& t) { return broadcast_table(t, ys); };
+    ab = spread(ctx.value(a));
+    bb = spread(ctx.value(b));
+    my = ctx.twin(y, [](const IntTensor& t) { return mle_table(t); });
+    mab = ctx.twin(a, spread);
+    mbb = ctx.twin(b, spread);
+    tables.insert(tables.end(), {ctx.mle(y), ab, bb});
+    masks.insert(masks.end(), {as_ref(my), as_ref(mab), as_ref(mbb)});
+  }
+  auto result = ctx.masked_sumcheck(tables, masks, terms, known_sum(Fp2()));
   const auto& s = result.point;
   open_limbs(ctx, la, s);
   open_limbs(ctx, lb, s);
-  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
   send_evaluation(ctx, y, s);
-  send_evaluation(ctx, a, broadcast_point(ctx.shape(a), ctx.shape(y), s).point);
-  send_evaluation(ctx, b, broadcast_point(ctx.shape(b), ctx.shape(y), s).point);
+  send_evaluation(ctx, a, broadcast_point(ctx.shape(a), ys, s).point);
+  send_evaluation(ctx, b, broadcast_point(ctx.shape(b), ys, s).point);
 }
 
 template <bool Max>
@@ -242,15 +303,25 @@ void verify_maxmin(const IntNode& node, VerifierContext& ctx, std::span<const Te
   size_t cursor = 0;
   const Limbs la = take_limbs(ctx.aux(), cursor, bits), lb = take_limbs(ctx.aux(), cursor, bits);
   const auto& r = out[0].point;
-  auto claim = ctx.sumcheck(static_cast<unsigned>(r.size()), 3, Fp2());
+  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
+  std::vector<sumcheck::Term> terms = product_terms();
+  if (ctx.zk()) {
+    const Fp2 gamma = ctx.challenge();
+    add_gap_terms(terms, gamma, Max, 0, 1, 3, 4);
+    add_gap_terms(terms, gamma * gamma, Max, 0, 2, 3, 5);
+  }
+  const bool is_private[6] = {false, true, true, ctx.is_private(y), ctx.is_private(a), ctx.is_private(b)};
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms,
+                                   std::span<const bool>(is_private, ctx.zk() ? 6 : 3), known_sum(Fp2()));
   const auto& s = claim.point;
   const Fp2 da = open_limbs(ctx, la, s), db = open_limbs(ctx, lb, s);
-  const int a = node.inputs[0], b = node.inputs[1], y = node.outputs[0];
   const Fp2 vy = receive_evaluation(ctx, y, s);
   const auto pa = broadcast_point(ctx.shape(a), ctx.shape(y), s), pb = broadcast_point(ctx.shape(b), ctx.shape(y), s);
   const Fp2 va = receive_evaluation(ctx, a, pa.point) * pa.factor, vb = receive_evaluation(ctx, b, pb.point) * pb.factor;
-  sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, s), da, db}, product_terms());
-  if (da != (Max ? vy - va : va - vy) || db != (Max ? vy - vb : vb - vy))
+  std::vector<Fp2> evaluations = {eq_eval(r, s), da, db};
+  if (ctx.zk()) evaluations.insert(evaluations.end(), {vy, va, vb});
+  ctx.check_final(claim, evaluations, terms);
+  if (!ctx.zk() && (da != (Max ? vy - va : va - vy) || db != (Max ? vy - vb : vb - vy)))
     throw VerifyError("a gap column does not match the output and its inputs");
 }
 
@@ -309,6 +380,18 @@ std::vector<Fp2> reduce_weights(const Shape& x, const Shape& keep, std::span<con
   return Grouping(x, reduced).sum_weights(r);
 }
 
+// ZK mode: the gap relation D = y' - x (y' the maximum broadcast along the reduced axes) joins the
+// sumcheck as c·eq(r2, .)·(D - y' + x) for a fresh point r2 and weight c (add_gap_terms), over the
+// tables (E, S, D, eq(r2, .), y', x).
+template <class Ctx>
+std::vector<sumcheck::Term> reduce_max_terms(Ctx& ctx, Fp2 gamma, unsigned n, std::vector<Fp2>& r2) {
+  auto terms = selection_terms(gamma);
+  if (!ctx.zk()) return terms;
+  r2 = ctx.challenges(n);
+  add_gap_terms(terms, ctx.challenge(), true, 3, 2, 4, 5);
+  return terms;
+}
+
 void prove_reduce_max(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0], y = node.outputs[0];
   const Shape& xs = ctx.shape(x);
@@ -320,8 +403,28 @@ void prove_reduce_max(const IntNode& node, ProverContext& ctx, std::span<const T
   const unsigned n = mle_layout(xs).num_vars;
   const auto e = reduce_weights(xs, keep, r);
   const auto ts = limbs_table(ctx, ls, n), td = limbs_table(ctx, ld, n);
+  const auto ms = limbs_twin(ctx, ls, n), md = limbs_twin(ctx, ld, n);
   std::vector<sumcheck::TableRef> tables = {e, ts, td};
-  auto result = ctx.sumcheck(tables, selection_terms(gamma), real_selector(ctx.shape(y), r));
+  std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, as_ref(ms), as_ref(md)};
+  std::vector<Fp2> r2, e2;
+  const auto terms = reduce_max_terms(ctx, gamma, n, r2);
+  std::vector<Fp> yb;
+  std::optional<std::vector<Fp2>> myb, mx;
+  if (ctx.zk()) {
+    // y' = y seen with the keep shape (same layout), broadcast over the reduced axes.
+    auto spread = [&](const IntTensor& t) {
+      IntTensor k = t;
+      k.shape = keep;
+      return broadcast_table(k, xs);
+    };
+    e2 = eq_table(r2);
+    yb = spread(ctx.value(y));
+    myb = ctx.twin(y, spread);
+    mx = ctx.twin(x, [](const IntTensor& t) { return mle_table(t); });
+    tables.insert(tables.end(), {e2, yb, ctx.mle(x)});
+    masks.insert(masks.end(), {std::nullopt, as_ref(myb), as_ref(mx)});
+  }
+  auto result = ctx.masked_sumcheck(tables, masks, terms, known_sum(real_selector(ctx.shape(y), r)));
   const auto& s = result.point;
   open_limbs(ctx, ls, s);
   open_limbs(ctx, ld, s);
@@ -337,13 +440,20 @@ void verify_reduce_max(const IntNode& node, VerifierContext& ctx, std::span<cons
   const Limbs ls = take_limbs(ctx.aux(), cursor, 1), ld = take_limbs(ctx.aux(), cursor, reduce_gap_bits(node, ctx.graph()));
   const Fp2 gamma = ctx.challenge();
   const auto& r = out[0].point;
-  auto claim = ctx.sumcheck(mle_layout(xs).num_vars, 3, real_selector(ctx.shape(y), r));
+  const unsigned n = mle_layout(xs).num_vars;
+  std::vector<Fp2> r2;
+  const auto terms = reduce_max_terms(ctx, gamma, n, r2);
+  const bool is_private[6] = {false, true, true, false, ctx.is_private(y), ctx.is_private(x)};
+  auto claim = ctx.masked_sumcheck(n, terms, std::span<const bool>(is_private, ctx.zk() ? 6 : 3),
+                                   known_sum(real_selector(ctx.shape(y), r)));
   const auto& s = claim.point;
   const Fp2 vs = open_limbs(ctx, ls, s), vd = open_limbs(ctx, ld, s);
   const auto bp = broadcast_point(keep, xs, s);
   const Fp2 vy = receive_evaluation(ctx, y, bp.point), vx = receive_evaluation(ctx, x, s);
-  sumcheck::check_final(claim, std::vector<Fp2>{eq_eval(r, bp.point) * bp.factor, vs, vd}, selection_terms(gamma));
-  if (vd != vy * bp.factor - vx) throw VerifyError("the gap column is not the broadcast maximum minus the input");
+  std::vector<Fp2> evaluations = {eq_eval(r, bp.point) * bp.factor, vs, vd};
+  if (ctx.zk()) evaluations.insert(evaluations.end(), {eq_eval(r2, s), vy * bp.factor, vx});
+  ctx.check_final(claim, evaluations, terms);
+  if (!ctx.zk() && vd != vy * bp.factor - vx) throw VerifyError("the gap column is not the broadcast maximum minus the input");
 }
 
 // ---- maxpool ----
@@ -411,17 +521,18 @@ PoolPoint split_pool_point(const Shape& cs, const Shape& ys, std::span<const Fp2
   return pp;
 }
 
-// The gathered input G~(s) = sum_x x~(s_n, s_c, h, w)·Wr(h)·Wc(w) that the gap relation implies:
-// D = y (on real taps) − G − V·(real candidates − taps inside the input).
-Fp2 gathered_target(const Shape& x, const Shape& cs, const Shape& ys, const Pool2D& g, const PoolPoint& pp, Fp2 vy,
-                    Fp2 vd, int64_t v) {
+// The gathered input G~(s) = sum_x x~(s_n, s_c, h, w)·Wr(h)·Wc(w) that the gap relation implies,
+// D = y (on real taps) − G − V·(real candidates − taps inside the input), as a claimed sum of the
+// sent values y~ and D's limbs (open_column adds those) and a public constant (added here).
+void add_gathered_target(ClaimedSum& sum, const Shape& x, const Shape& ys, const Pool2D& g, const PoolPoint& pp, int y,
+                         Fp2 vy, int64_t v) {
   const auto& d = pp.dims;
   const Fp2 taps = prefix_selector(d[4], g.kh) * prefix_selector(d[5], g.kw);
   const Fp2 real = real_selector(ys, pp.out) * taps;
   const Fp2 inside = prefix_selector(d[0], x[0]) * prefix_selector(d[1], x[1]) *
                      window_valid(rows(x, g), d[2], d[4]) * window_valid(cols(x, g), d[3], d[5]);
-  (void)cs;
-  return taps * vy - vd - Fp2::from_signed(v) * (real - inside);
+  sum.add(-Fp2::from_signed(v), -1, {}, real - inside);
+  sum.add(taps, y, pp.out, vy);
 }
 
 const std::vector<sumcheck::Term>& gather_terms() {
@@ -450,12 +561,16 @@ void prove_maxpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
         for (int64_t j = 0; j < g.kw; ++j) e[o * taps + (static_cast<size_t>(i) << lc.bits[5]) + j] = eq[o];
   }
   const auto ts = limbs_table(ctx, ls, lc.num_vars), td = limbs_table(ctx, ld, lc.num_vars);
+  const auto ms = limbs_twin(ctx, ls, lc.num_vars), md = limbs_twin(ctx, ld, lc.num_vars);
   std::vector<sumcheck::TableRef> tables = {e, ts, td};
-  auto result = ctx.sumcheck(tables, selection_terms(gamma), real_selector(ys, r));
+  std::vector<std::optional<sumcheck::TableRef>> masks = {std::nullopt, as_ref(ms), as_ref(md)};
+  auto result = ctx.masked_sumcheck(tables, masks, selection_terms(gamma), known_sum(real_selector(ys, r)));
   const PoolPoint pp = split_pool_point(cs, ys, result.point);
   open_limbs(ctx, ls, result.point);
-  const Fp2 vd = open_limbs(ctx, ld, result.point);
+  ClaimedSum target = known_sum(Fp2());
+  open_limbs_into(ctx, ld, result.point, target, -Fp2::one());
   const Fp2 vy = send_evaluation(ctx, y, pp.out);
+  add_gathered_target(target, xs, ys, g, pp, y, vy, pad_value(bits));
   // Second sumcheck: the window gather over the input's (h, w) variables, (n, c) bound to s.
   const MleLayout lx = mle_layout(xs);
   std::vector<std::optional<Fp2>> fixed(lx.num_vars);
@@ -463,14 +578,15 @@ void prove_maxpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
   for (unsigned k = 0; k < lx.bits[1]; ++k) fixed[spatial + k] = pp.dims[1][k];
   for (unsigned k = 0; k < lx.bits[0]; ++k) fixed[spatial + lx.bits[1] + k] = pp.dims[0][k];
   const auto tx = bind_variables(ctx.mle(x), fixed);
+  const auto mx = ctx.twin(x, [&](const IntTensor& t) { return bind_variables(mle_table(t), fixed); });
   const auto wr = window_weights(rows(xs, g), pp.dims[2], &pp.dims[4]);
   const auto wc = window_weights(cols(xs, g), pp.dims[3], &pp.dims[5]);
   std::vector<Fp2> tw(tx.size());
   for (size_t h = 0; h < wr.size(); ++h)
     for (size_t w = 0; w < wc.size(); ++w) tw[(h << lx.bits[3]) | w] = wr[h] * wc[w];
-  const Fp2 target = gathered_target(xs, cs, ys, g, pp, vy, vd, pad_value(bits));
   std::vector<sumcheck::TableRef> gather = {tx, tw};
-  auto second = ctx.sumcheck(gather, gather_terms(), target);
+  const std::vector<std::optional<sumcheck::TableRef>> gather_masks = {as_ref(mx), std::nullopt};
+  auto second = ctx.masked_sumcheck(gather, gather_masks, gather_terms(), target);
   const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
   send_evaluation(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
@@ -487,28 +603,33 @@ void verify_maxpool(const IntNode& node, VerifierContext& ctx, std::span<const T
   const Fp2 gamma = ctx.challenge();
   const auto& r = out[0].point;
   const MleLayout lc = mle_layout(cs);
-  auto claim = ctx.sumcheck(lc.num_vars, 3, real_selector(ys, r));
+  const bool selection_private[3] = {false, true, true};
+  auto claim = ctx.masked_sumcheck(lc.num_vars, selection_terms(gamma), selection_private,
+                                   known_sum(real_selector(ys, r)));
   const PoolPoint pp = split_pool_point(cs, ys, claim.point);
-  const Fp2 vs = open_limbs(ctx, ls, claim.point), vd = open_limbs(ctx, ld, claim.point);
+  const Fp2 vs = open_limbs(ctx, ls, claim.point);
+  ClaimedSum target = known_sum(Fp2());
+  const Fp2 vd = open_limbs_into(ctx, ld, claim.point, target, -Fp2::one());
   const Fp2 vy = receive_evaluation(ctx, y, pp.out);
   const Fp2 e = eq_eval(r, pp.out) * prefix_selector(pp.dims[4], g.kh) * prefix_selector(pp.dims[5], g.kw);
-  sumcheck::check_final(claim, std::vector<Fp2>{e, vs, vd}, selection_terms(gamma));
+  ctx.check_final(claim, std::vector<Fp2>{e, vs, vd}, selection_terms(gamma));
+  add_gathered_target(target, xs, ys, g, pp, y, vy, pad_value(bits));
   const MleLayout lx = mle_layout(xs);
-  const Fp2 target = gathered_target(xs, cs, ys, g, pp, vy, vd, pad_value(bits));
-  auto second = ctx.sumcheck(lx.bits[2] + lx.bits[3], 2, target);
+  const bool gather_private[2] = {ctx.is_private(x), false};
+  auto second = ctx.masked_sumcheck(lx.bits[2] + lx.bits[3], gather_terms(), gather_private, target);
   const std::vector<Fp2> t_w(second.point.begin(), second.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(second.point.begin() + lx.bits[3], second.point.end());
   const Fp2 vx = receive_evaluation(ctx, x, join_point(lx, {pp.dims[0], pp.dims[1], t_h, t_w}));
   const auto wr = window_weights(rows(xs, g), pp.dims[2], &pp.dims[4]);
   const auto wc = window_weights(cols(xs, g), pp.dims[3], &pp.dims[5]);
   const Fp2 weight = evaluate_mle(std::span<const Fp2>(wr), t_h) * evaluate_mle(std::span<const Fp2>(wc), t_w);
-  sumcheck::check_final(second, std::vector<Fp2>{vx, weight}, gather_terms());
+  ctx.check_final(second, std::vector<Fp2>{vx, weight}, gather_terms());
 }
 
-const LayerProofDef kMaxPoolProof{plan_maxpool, witness_maxpool, prove_maxpool, verify_maxpool};
-const LayerProofDef kMaxProof{plan_maxmin, witness_maxmin<true>, prove_maxmin<true>, verify_maxmin<true>};
-const LayerProofDef kMinProof{plan_maxmin, witness_maxmin<false>, prove_maxmin<false>, verify_maxmin<false>};
-const LayerProofDef kReduceMaxProof{plan_reduce_max, witness_reduce_max, prove_reduce_max, verify_reduce_max};
+const LayerProofDef kMaxPoolProof{plan_maxpool, witness_maxpool, prove_maxpool, verify_maxpool, true};
+const LayerProofDef kMaxProof{plan_maxmin, witness_maxmin<true>, prove_maxmin<true>, verify_maxmin<true>, true};
+const LayerProofDef kMinProof{plan_maxmin, witness_maxmin<false>, prove_maxmin<false>, verify_maxmin<false>, true};
+const LayerProofDef kReduceMaxProof{plan_reduce_max, witness_reduce_max, prove_reduce_max, verify_reduce_max, true};
 
 }  // namespace
 

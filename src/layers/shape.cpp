@@ -345,13 +345,13 @@ void verify_shape(const IntNode& node, VerifierContext& ctx, std::span<const Ten
   verify_index_map(Build(node, [&](int t) -> const Shape& { return ctx.shape(t); }), ctx, out[0]);
 }
 
-const LayerProofDef kReshapeProof{nullptr, nullptr, prove_shape<reshape_map>, verify_shape<reshape_map>};
-const LayerProofDef kTransposeProof{nullptr, nullptr, prove_shape<transpose_map>, verify_shape<transpose_map>};
-const LayerProofDef kSliceProof{nullptr, nullptr, prove_shape<slice_map>, verify_shape<slice_map>};
-const LayerProofDef kConcatProof{nullptr, nullptr, prove_shape<concat_map>, verify_shape<concat_map>};
-const LayerProofDef kPadProof{nullptr, nullptr, prove_shape<pad_map>, verify_shape<pad_map>};
-const LayerProofDef kGatherProof{nullptr, nullptr, prove_shape<gather_map>, verify_shape<gather_map>};
-const LayerProofDef kExpandProof{nullptr, nullptr, prove_shape<expand_map>, verify_shape<expand_map>};
+const LayerProofDef kReshapeProof{nullptr, nullptr, prove_shape<reshape_map>, verify_shape<reshape_map>, true};
+const LayerProofDef kTransposeProof{nullptr, nullptr, prove_shape<transpose_map>, verify_shape<transpose_map>, true};
+const LayerProofDef kSliceProof{nullptr, nullptr, prove_shape<slice_map>, verify_shape<slice_map>, true};
+const LayerProofDef kConcatProof{nullptr, nullptr, prove_shape<concat_map>, verify_shape<concat_map>, true};
+const LayerProofDef kPadProof{nullptr, nullptr, prove_shape<pad_map>, verify_shape<pad_map>, true};
+const LayerProofDef kGatherProof{nullptr, nullptr, prove_shape<gather_map>, verify_shape<gather_map>, true};
+const LayerProofDef kExpandProof{nullptr, nullptr, prove_shape<expand_map>, verify_shape<expand_map>, true};
 
 }  // namespace
 

@@ -61,6 +61,19 @@ inline void expect_rejects_single_changes(const TestGraph& t, const std::string&
   }
 }
 
+// Re-derives the aux tensors from a tampered output with the layer's own witness function, as a
+// prover that claims that output consistently would.
+inline void rederive_aux(circuit::Plan& p, circuit::Witness& w, size_t n) {
+  const auto& node = p.graph.nodes[n];
+  std::vector<const layers::IntTensor*> in, out;
+  for (int t : node.inputs) in.push_back(&w.values[t]);
+  for (int t : node.outputs) out.push_back(&w.values[t]);
+  std::vector<layers::IntTensor> aux;
+  for (int a : p.node_aux[n]) aux.emplace_back(p.shapes[a]);
+  layers::find_layer(node.op)->proof->witness(node, in, out, aux);
+  for (size_t i = 0; i < aux.size(); ++i) w.values[p.node_aux[n][i]] = aux[i];
+}
+
 // Aux tensor id of the node's aux named `suffix` (e.g. "remainder.0"), -1 if none.
 inline int aux_named(const circuit::Plan& plan, size_t node, const std::string& suffix) {
   for (int a : plan.node_aux[node])

@@ -1,6 +1,7 @@
 // Proofs of maxpool, max, min and reduce_max: honest proofs on random and tie-heavy data, and
 // cheating provers (single changes, an output above every candidate, a padded cell as maximum).
 #include "cheat_helpers.hpp"
+#include "layers/range_check.hpp"
 
 namespace zk::layers {
 namespace {
@@ -55,19 +56,6 @@ TEST(MaxProof, RejectsAnySingleChange) {
   for (const auto& c : cases()) testing::expect_rejects_single_changes(testing::single_node(c.op, c.shapes, 50, c.attrs, 33), c.op + " " + c.name, 5);
 }
 
-// Re-derives the aux tensors from a tampered output with the layer's own witness function, as a
-// prover that claims that output consistently would.
-void rederive_aux(circuit::Plan& p, circuit::Witness& w, size_t n) {
-  const auto& node = p.graph.nodes[n];
-  std::vector<const IntTensor*> in, out;
-  for (int t : node.inputs) in.push_back(&w.values[t]);
-  for (int t : node.outputs) out.push_back(&w.values[t]);
-  std::vector<IntTensor> aux;
-  for (int a : p.node_aux[n]) aux.emplace_back(p.shapes[a]);
-  find_layer(node.op)->proof->witness(node, in, out, aux);
-  for (size_t i = 0; i < aux.size(); ++i) w.values[p.node_aux[n][i]] = aux[i];
-}
-
 TEST(MaxProof, RejectsOutputAboveEveryCandidate) {
   // Gaps all stay non-negative, but no candidate equals the output: the selection must fail.
   for (const auto& c : cases()) {
@@ -75,7 +63,7 @@ TEST(MaxProof, RejectsOutputAboveEveryCandidate) {
     auto t = testing::single_node(c.op, c.shapes, 50, c.attrs, 34);
     auto result = testing::run_layer_proofs(t.graph, t.inputs, [&](circuit::Plan& p, circuit::Witness& w) {
       w.values[p.graph.outputs[0]].data[0] += 1;
-      rederive_aux(p, w, 0);
+      testing::rederive_aux(p, w, 0);
     });
     EXPECT_FALSE(result.accepted) << c.op << " " << c.name;
   }
@@ -83,7 +71,7 @@ TEST(MaxProof, RejectsOutputAboveEveryCandidate) {
   auto t = testing::single_node("max", {{3, 5}, {3, 5}}, 50, {}, 35);
   auto result = testing::run_layer_proofs(t.graph, t.inputs, [&](circuit::Plan& p, circuit::Witness& w) {
     w.values[p.graph.outputs[0]].data[3] += 1;
-    rederive_aux(p, w, 0);
+    testing::rederive_aux(p, w, 0);
   });
   EXPECT_FALSE(result.accepted);
 }
@@ -98,7 +86,8 @@ TEST(MaxProof, PaddedCellIsNeverTheMaximum) {
   ASSERT_GE(gap, 0);
   auto result = testing::run_layer_proofs(t.graph, t.inputs, [&](circuit::Plan& p, circuit::Witness& w) {
     // Output (0, 0) reads taps (0,0), (0,1), (1,0) in the padding and (1,1) = x[0][0].
-    const int64_t v = -(int64_t(1) << 15);
+    // V = -2^(W - 1) with one W-bit gap limb (bound 5): the padded taps' gaps y - V are then 0.
+    const int64_t v = -(int64_t(1) << (kMaxLimbBits - 1));
     w.values[p.graph.outputs[0]].data[0] = v;
     for (int64_t k = 0; k < 4; ++k) {
       w.values[sel].data[k] = k == 0;
@@ -106,6 +95,8 @@ TEST(MaxProof, PaddedCellIsNeverTheMaximum) {
     }
   });
   EXPECT_FALSE(result.accepted);
+  // The layer's relations hold; the negative real gap fails its range lookup.
+  EXPECT_EQ(result.reason.rfind("lookup into", 0), 0u) << result.reason;
 }
 
 }  // namespace
