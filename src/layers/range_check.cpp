@@ -185,15 +185,14 @@ void check_bounded(VerifierContext& ctx, const Bounded& b, const std::vector<Fp2
 std::vector<sumcheck::Term> bounded_terms(const Bounded& b, uint32_t eq, uint32_t column, uint32_t sel,
                                           uint32_t lo_limbs, uint32_t hi_limbs, Fp2 delta) {
   const Fp2 lo = Fp2::from_signed(b.lo);
-  std::vector<sumcheck::Term> terms = {{delta, {eq, column}}, {-delta * lo, {eq, sel}}, {-delta, {eq, lo_limbs}}};
-  if (b.upper) {
-    // With c − lo = Lo, the upper relation hi − c = Hi is Lo + Hi = (hi − lo)·S.
-    const Fp2 d2 = delta * delta;
-    terms.push_back({d2, {eq, lo_limbs}});
-    terms.push_back({d2, {eq, hi_limbs}});
-    terms.push_back({-d2 * (Fp2::from_signed(b.hi) - lo), {eq, sel}});
-  }
-  return terms;
+  if (!b.upper) return {{delta, {eq, column}}, {-delta * lo, {eq, sel}}, {-delta, {eq, lo_limbs}}};
+  // With c − lo = Lo, the upper relation hi − c = Hi is Lo + Hi = (hi − lo)·S; the two weighted
+  // relations are collected by table (each term costs the prover a pass over the tables).
+  const Fp2 d2 = delta * delta;
+  return {{delta, {eq, column}},
+          {-delta * lo - d2 * (Fp2::from_signed(b.hi) - lo), {eq, sel}},
+          {d2 - delta, {eq, lo_limbs}},
+          {d2, {eq, hi_limbs}}};
 }
 
 std::vector<Fp> selector_table(const Shape& shape) {

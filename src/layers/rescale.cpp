@@ -318,7 +318,12 @@ std::vector<sumcheck::Term> zero_check_terms(const Scheme& s, const AuxLimbs& a,
     terms.push_back({-gamma, {t.eq, t.u, t.y, t.y}});
   }
   if (delta && s.y_wide) {
-    for (auto& term : bounded_terms(y_range(s, a), t.eq, t.y, t.sel, t.ya, t.yb, *delta)) terms.push_back(std::move(term));
+    // A term over the same tables as one already there joins it: each term costs the prover a pass.
+    for (auto& term : bounded_terms(y_range(s, a), t.eq, t.y, t.sel, t.ya, t.yb, *delta)) {
+      auto same = std::find_if(terms.begin(), terms.end(), [&](const auto& u) { return u.factors == term.factors; });
+      if (same != terms.end()) same->coefficient += term.coefficient;
+      else terms.push_back(std::move(term));
+    }
   }
   return terms;
 }
