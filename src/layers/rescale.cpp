@@ -43,6 +43,8 @@
 //     then send y~(s), x~(s) and the limbs of R and u at s; the verifier computes eq(r, s) and
 //     M~(s) = m~(s_axis) itself (M is public). A zero-check at the driver's random r proves the
 //     bracket equals h on real entries and 0 on padding, entry by entry, with error ≤ n/|K|.
+//   zero-knowledge mode: the zero-check in every mode but constant, y's range limbs folded into it
+//     (see prove()).
 #include <algorithm>
 #include <cstdlib>
 #include <memory>

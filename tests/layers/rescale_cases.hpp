@@ -38,6 +38,7 @@ inline std::vector<RescaleCase> rescale_cases() {
       {"wide y, no hi − y limbs (lo + 2^b − 1 = hi)", {5, 3}, 3000, a(2, -100, 411)},
       {"only the low end saturates", {9}, 1000, a(1, -100, 32767)},
       {"constant", {4, 3}, 100, a(0, -500, -200)},
+      {"linear, k = 0, narrow y: no aux tensor", {7, 3}, 100, a(0, -127, 127, {-1})},
       {"rank 0", {}, 1000, a(3, -50, 50)},
   };
 }
