@@ -138,6 +138,22 @@ Fp2 claimed_sum(const Group& g, std::span<const std::vector<int64_t>> shapes, st
   return sum;
 }
 
+// Both sides, at the start of a group: draw zeta and lambda, fix the terms, degree and claim.
+struct GroupStart {
+  std::vector<Fp2> zeta, lambda;
+  unsigned degree = 0;
+  Fp2 claim;
+};
+GroupStart start_group(Transcript& transcript, Group& g, std::span<const std::vector<int64_t>> shapes) {
+  GroupStart st;
+  st.zeta = transcript.challenge_ext_vector("zk_logup/zeta", g.n);
+  st.lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
+  fill_terms(g, st.lambda);
+  st.degree = sumcheck::twin_degree(g.terms, g.private_flags());
+  st.claim = claimed_sum(g, shapes, st.zeta, st.lambda);
+  return st;
+}
+
 Fp2 zero_extension_factor(std::span<const Fp2> r, unsigned from) {
   Fp2 f = Fp2::one();
   for (size_t i = from; i < r.size(); ++i) f *= Fp2::one() - r[i];
@@ -640,19 +656,14 @@ ZkProverResult prove_impl(const Table& table, std::span<const Column> columns, s
   ZkProverResult result;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
-    const std::vector<Fp2> zeta = transcript.challenge_ext_vector("zk_logup/zeta", g.n);
-    const std::vector<Fp2> lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
-    fill_terms(g, lambda);
-
-    const unsigned degree = sumcheck::twin_degree(g.terms, g.private_flags());
-    const sumcheck::MaskPolynomial mask = mask_source(g.n + 1, degree);
-    if (mask.num_vars() != g.n + 1 || mask.degree() != degree) {
+    const GroupStart st = start_group(transcript, g, shapes);
+    const sumcheck::MaskPolynomial mask = mask_source(g.n + 1, st.degree);
+    if (mask.num_vars() != g.n + 1 || mask.degree() != st.degree) {
       throw Error("zk lookup: the mask source returned a mask of the wrong size");
     }
-    const Fp2 claim = claimed_sum(g, shapes, zeta, lambda);
-    GroupProof out = generic ? prove_group_generic(g, zeta, claim, mask)
-                             : prove_group(transcript, g.n, zeta, member_tables(g, lambda), sum_parts(gi), challenges,
-                                           claim, mask);
+    GroupProof out = generic ? prove_group_generic(g, st.zeta, st.claim, mask)
+                             : prove_group(transcript, g.n, st.zeta, member_tables(g, st.lambda), sum_parts(gi),
+                                           challenges, st.claim, mask);
     result.proof.sumchecks.push_back(std::move(out.proof));
 
     const Fp2 beta = out.point[0];
@@ -724,14 +735,11 @@ ZkVerifierResult verify_zk(const Table& table, std::span<const std::vector<int64
   size_t next_value = 0;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
-    const std::vector<Fp2> zeta = transcript.challenge_ext_vector("zk_logup/zeta", g.n);
-    const std::vector<Fp2> lambda = transcript.challenge_ext_vector("zk_logup/lambda", g.members.size());
-    fill_terms(g, lambda);
-    const unsigned degree = sumcheck::twin_degree(g.terms, g.private_flags());
-    const Fp2 claim = claimed_sum(g, column_shapes, zeta, lambda);
+    const GroupStart st = start_group(transcript, g, column_shapes);
+    const std::vector<Fp2>& zeta = st.zeta;
     sumcheck::ZkClaim zc;
     try {
-      zc = sumcheck::verify_twin(transcript, g.n, degree, claim, proof.sumchecks[gi]);
+      zc = sumcheck::verify_twin(transcript, g.n, st.degree, st.claim, proof.sumchecks[gi]);
     } catch (const VerifyError& e) {
       throw VerifyError("zk lookup: sumcheck over " + std::to_string(g.n) + " variables: " + e.what());
     }

@@ -10,10 +10,13 @@
 
 #include "common/error.hpp"
 #include "lookup/zk_logup.hpp"
+#include "lookup_fixtures.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::lookup {
 namespace {
+
+using namespace fixtures;
 
 std::mt19937_64 rng(5);
 Fp2 rand2() { return Fp2(Fp(rng()), Fp(rng())); }
@@ -23,49 +26,9 @@ std::vector<Fp2> rand_table(size_t n) {
   return t;
 }
 
-// A looked-up tensor in the padded layout: entry `flat` (row-major over the real shape) holds
-// f(flat), the padding holds 0 (itself a table value of a range, which must not count).
-struct TestColumn {
-  std::vector<int64_t> shape;
-  std::vector<Fp> in, out;
-
-  TestColumn(std::vector<int64_t> s, const std::function<int64_t(size_t)>& f,
-             const std::function<int64_t(int64_t)>& fout = {})
-      : shape(std::move(s)) {
-    const size_t padded = size_t(1) << num_vars(shape);
-    in.assign(padded, Fp::zero());
-    if (fout) out.assign(padded, Fp::zero());
-    size_t real = 1;
-    for (int64_t d : shape) real *= size_t(d);
-    for (size_t flat = 0; flat < real; ++flat) {
-      size_t rem = flat, idx = 0, stride = 1;
-      for (size_t d = shape.size(); d-- > 0;) {
-        idx += (rem % size_t(shape[d])) * stride;
-        rem /= size_t(shape[d]);
-        stride <<= ceil_log2(size_t(shape[d]));
-      }
-      in[idx] = Fp::from_signed(f(flat));
-      if (fout) out[idx] = Fp::from_signed(fout(f(flat)));
-    }
-  }
-  Column view() const { return Column{in, out, shape}; }
-};
-
-int64_t square_mod(int64_t x) { return (x * x) % 97 - 40; }
-
-// x in [-500, 500) -> x^2 mod 97 - 40: 1000 entries, padded to 1024.
-Table function_table() {
-  Table t;
-  for (int64_t x = -500; x < 500; ++x) {
-    t.inputs.push_back(Fp::from_signed(x));
-    t.outputs.push_back(Fp::from_signed(square_mod(x)));
-  }
-  return t;
-}
-
 struct Instance {
   Table table;
-  std::vector<TestColumn> columns;
+  std::vector<OwnedColumn> columns;
   std::vector<ColumnPrivacy> privacy;  // default: all private
   std::vector<Fp> multiplicities;      // default: compute_multiplicities
 
@@ -250,10 +213,10 @@ Instance function_setup() {
   Instance s;
   s.table = function_table();
   auto x = [](size_t i) { return int64_t((i * 101) % 1000) - 500; };
-  s.columns.emplace_back(std::vector<int64_t>{3, 7}, x, square_mod);
-  s.columns.emplace_back(std::vector<int64_t>{2000}, x, square_mod);
-  s.columns.emplace_back(std::vector<int64_t>{}, [](size_t) { return int64_t(-17); }, square_mod);
-  s.columns.emplace_back(std::vector<int64_t>{5, 200}, x, square_mod);  // 8 x 256 = 2^11, same as column 1
+  s.columns.emplace_back(std::vector<int64_t>{3, 7}, x, &kSquare);
+  s.columns.emplace_back(std::vector<int64_t>{2000}, x, &kSquare);
+  s.columns.emplace_back(std::vector<int64_t>{}, [](size_t) { return int64_t(-17); }, &kSquare);
+  s.columns.emplace_back(std::vector<int64_t>{5, 200}, x, &kSquare);  // 8 x 256 = 2^11, same as column 1
   return s;
 }
 
