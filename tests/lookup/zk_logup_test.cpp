@@ -441,6 +441,30 @@ TEST(ZkLookup, ProofBytesRoundTripAndTruncationIsAnError) {
   EXPECT_THROW(ZkLookupProof::from_bytes(longer), Error);
 }
 
+// Any single corrupted byte of an honest proof: a parse error or a rejection, never a crash or an
+// acceptance (every byte is a count, a round value, a mask value or a sent value).
+TEST(ZkLookup, CorruptedProofBytesAreRejected) {
+  const Instance s = function_setup();
+  const Outcome honest = run(s);
+  ASSERT_TRUE(honest.accepted) << honest.reason;
+  const auto bytes = honest.prover.proof.to_bytes();
+  std::mt19937_64 pick(17);
+  for (int trial = 0; trial < 60; ++trial) {
+    const size_t at = pick() % bytes.size();
+    const uint8_t flip = uint8_t(1 + pick() % 255);
+    Tampering t = Tampering::of_proof([&](ZkLookupProof& p) {
+      auto b = p.to_bytes();
+      b[at] ^= flip;
+      try {
+        p = ZkLookupProof::from_bytes(b);
+      } catch (const Error&) {
+        p.values.clear();  // unparseable: stands in for a rejected proof
+      }
+    });
+    EXPECT_FALSE(run(s, t).accepted) << "byte " << at << " ^ " << int(flip);
+  }
+}
+
 TEST(ZkLookup, MalformedArgumentsAreErrors) {
   const Instance s = range_setup();
   const auto cols = s.views();
