@@ -200,7 +200,10 @@ TEST(ZkShapeProof, SentValuesAreNeverPlainEvaluations) {
   for (const Case& c : {Case{"reshape", {{1, 3, 4, 4}}, {{"shape", {1, 48}}}},
                         Case{"gather", {{3, 6, 2}}, {{"axis", {1}}, {"indices", {5, 1, 2, 1, 0, 3}}, {"indices_shape", {2, 3}}}},
                         Case{"concat", {{2, 3}, {5, 3}}, {{"axis", {0}}}},
-                        Case{"expand", {{3, 1}}, {{"shape", {2, 3, 5}}}}}) {
+                        Case{"expand", {{3, 1}}, {{"shape", {2, 3, 5}}}},
+                        Case{"transpose", {{3, 5, 2}}, {{"perm", {2, 0, 1}}}},
+                        Case{"slice", {{7, 5}}, {{"starts", {6, 4}}, {"steps", {-2, -1}}, {"counts", {4, 5}}}},
+                        Case{"pad", {{2, 3, 3}}, {{"pads", {0, 1, 2, 0, 0, 1}}, {"value", {5}}}}}) {
     testing::expect_sends_no_plain_values(graph_of(c));
   }
 }
