@@ -39,7 +39,6 @@
 // a row's relation; (4) and (1) are identities over the whole cube, met by the honest zero
 // padding; constants carry the real-entry selector.
 #include <functional>
-#include <memory>
 #include <optional>
 
 #include "hash/sha256.hpp"
@@ -371,19 +370,16 @@ void verify(const IntNode& node, VerifierContext& ctx, std::span<const TensorCla
   const Fp2 target = alpha * real_selector(g.keep(), rk);
   auto terms_used = terms(s, gamma, alpha);
   // Per table, as prove() lists them; every aux tensor is committed, so private in ZK mode.
-  std::vector<bool> priv(9, ctx.zk());
-  priv[0] = priv[1] = priv[2] = false;
-  priv[5] = ctx.is_private(y);
+  const bool priv[14] = {false, false, false, true, true, ctx.is_private(y), true, true, true, true, ctx.is_private(x),
+                         true,  false, true};
+  size_t tables = 9;
   if (ctx.zk()) {
-    priv.insert(priv.end(), {true, ctx.is_private(x), true, false});
-    if (a.y.wide) priv.push_back(true);
+    tables = a.y.wide ? 14 : 13;
     const auto extra = zk_terms(a, z);
     terms_used.insert(terms_used.end(), extra.begin(), extra.end());
   }
-  const std::unique_ptr<bool[]> flags(new bool[priv.size()]);
-  std::copy(priv.begin(), priv.end(), flags.get());
-  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms_used,
-                                   std::span<const bool>(flags.get(), priv.size()), known_sum(target));
+  auto claim = ctx.masked_sumcheck(static_cast<unsigned>(r.size()), terms_used, std::span<const bool>(priv, tables),
+                                   known_sum(target));
   const auto& rho = claim.point;
   const Grouping::At at = g.at(rho);
   const Fp2 ve = receive_evaluation(ctx, a.exp, rho), vy = receive_evaluation(ctx, y, rho), vs = receive_evaluation(ctx, a.sel, rho);
