@@ -145,6 +145,19 @@ TEST(ZkRescaleProof, SentValuesAreNeverPlainEvaluations) {
   testing::expect_sends_no_plain_values(rescale_chain(attrs(5, -1000, 1000)));
 }
 
+// Fresh masks per proof: no sent value and no round of the sumcheck repeats across two runs.
+TEST(ZkRescaleProof, TwoRunsGiveDifferentProofs) {
+  const auto g = rescale_node(rescale_cases()[9]);
+  const auto r1 = testing::run_zk_layer_proofs(g.graph, g.inputs, {true, true, true});
+  const auto r2 = testing::run_zk_layer_proofs(g.graph, g.inputs, {true, true, true});
+  ASSERT_TRUE(r1.accepted && r2.accepted) << r1.reason << r2.reason;
+  const auto &p1 = r1.proofs[0], &p2 = r2.proofs[0];
+  ASSERT_EQ(p1.values.size(), p2.values.size());
+  for (size_t i = 0; i < p1.values.size(); ++i) EXPECT_NE(p1.values[i], p2.values[i]) << i;
+  ASSERT_EQ(p1.zk_sumchecks.size(), 1u);
+  EXPECT_NE(p1.zk_sumchecks[0].to_bytes(), p2.zk_sumchecks[0].to_bytes());
+}
+
 // ---- the private input's range check (ProverSession::prove_input_range in ZK mode) ----
 
 struct RangeRun {
