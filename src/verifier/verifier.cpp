@@ -26,7 +26,7 @@ void check_public_tensors(const char* what, const std::vector<int>& ids, const s
 
 }  // namespace
 
-void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
+void verify(const io::VerifyingKey& vk, const io::Proof& proof, std::vector<layers::TensorClaim>* tensor_claims) {
   if (proof.architecture_hash != vk.architecture_hash) {
     throw VerifyError("the proof was made for another model or other parameters (architecture hash differs)");
   }
@@ -135,6 +135,7 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof) {
       witness_claims.weighted.push_back(pool.claim(libra_slot + i, libra[i], routing.pool_begin));
     }
   }
+  if (tensor_claims) *tensor_claims = claims;
   for (const auto& c : circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims)) {
     if (!public_value[c.tensor]) throw VerifyError("a claim on '" + plan.names[c.tensor] + "' cannot be checked");
     if (layers::evaluate_tensor(*public_value[c.tensor], c.point) != c.value) {

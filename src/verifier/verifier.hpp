@@ -6,7 +6,11 @@
 
 namespace zk::verifier {
 
-void verify(const io::VerifyingKey& vk, const io::Proof& proof);
+// `tensor_claims` (tests, audits): receives every evaluation claim the lookup and layer proofs left
+// on tensors, before they are routed to the openings -- in zero-knowledge mode, twin claims on
+// every private tensor.
+void verify(const io::VerifyingKey& vk, const io::Proof& proof,
+            std::vector<layers::TensorClaim>* tensor_claims = nullptr);
 
 // A third party's check that a private-input proof was made on `inputs` (graph.inputs order):
 // recomputes the input commitment from the inputs and the seed of `commitment` (what `prove

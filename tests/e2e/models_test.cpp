@@ -196,9 +196,8 @@ TEST(GeneratedModelVisibility, EveryCombinationProvesAndVerifiesOnTheMlp) {
     EXPECT_EQ(proof.inputs.empty(), vis.input_private);
     EXPECT_EQ(proof.outputs.empty(), vis.output_private);
     EXPECT_EQ(proof.input_root.has_value(), vis.input_private);
-    // Zero-knowledge (committed-inverse lookups, masked layer sumchecks) whenever something is
-    // private, except with a private input, whose range check is not zero-knowledge yet.
-    EXPECT_EQ(proof.zero_knowledge, vis.any_private() && !vis.input_private);
+    // Zero-knowledge (committed-inverse lookups, masked layer sumchecks) whenever something is private.
+    EXPECT_EQ(proof.zero_knowledge, vis.any_private());
     EXPECT_EQ(proof.lookup_root.has_value(), proof.zero_knowledge);
     // A flipped byte in the middle is still caught in every mode.
     auto bad = p->proof_bytes;

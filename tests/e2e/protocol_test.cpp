@@ -191,9 +191,8 @@ TEST(Visibility, EveryCombinationProvesAndVerifiesThroughTheFileFormats) {
     auto pk = io::read_proving_key(io::write_proving_key(keys.pk));
     EXPECT_EQ(vk.visibility, vis);
     EXPECT_EQ(pk.visibility, vis);
-    // Zero-knowledge whenever something is private (mul and add have zero-knowledge proofs), except
-    // with a private input, whose range check has no zero-knowledge proof yet.
-    const bool zero_knowledge = vis.any_private() && !vis.input_private;
+    // Zero-knowledge whenever something is private.
+    const bool zero_knowledge = vis.any_private();
     EXPECT_EQ(vk.zero_knowledge, zero_knowledge);
     EXPECT_EQ(vk.pcs_params.hiding, vis.any_private());
     EXPECT_EQ(vk.pcs_params.masked_opening(), zero_knowledge);
