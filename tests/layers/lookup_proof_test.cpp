@@ -3,18 +3,15 @@
 #include <set>
 
 #include "cheat_helpers.hpp"
+#include "conv_pool_cases.hpp"
 
 namespace zk::layers {
 namespace {
 
-std::vector<int64_t> square_table(int64_t lo, int64_t size) {
-  std::vector<int64_t> t;
-  for (int64_t i = 0; i < size; ++i) t.push_back((lo + i) * (lo + i) / 3 - 7);
-  return t;
-}
+using testing::square_table;
 
 TEST(LookupProof, HonestProofsVerify) {
-  for (Shape s : {Shape{3, 5}, Shape{7}, Shape{2, 3, 3}, Shape{}}) {
+  for (const Shape& s : testing::lookup_shapes()) {
     auto t = testing::single_node("lookup", {s}, 20, {{"lo", {-25}}, {"table", square_table(-25, 60)}});
     testing::expect_accepts(t, shape_str(s));
   }
