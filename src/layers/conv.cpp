@@ -4,10 +4,12 @@
 // [N, M, OH, OW] with OH = (H + top + bottom - dil*(KH-1) - 1) / stride + 1. The quantizer follows
 // with a `rescale`; the proof (issue 4) is linear in the MACs, with im2col only virtual.
 #include <algorithm>
+#include <optional>
 
 #include "layers/int_contract.hpp"
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
+#include "layers/proof_util.hpp"
 #include "poly/multilinear.hpp"
 
 namespace zk::layers {
@@ -239,55 +241,86 @@ unsigned phase1_vars(const Geo& g, const MleLayout& wl) {
   return wl.bits[1] + wl.bits[2] + wl.bits[3] + (g.group == 1 ? 0 : wl.bits[0]);
 }
 
+// Zero-knowledge mode (docs/zk.md §2) runs this same code: twin values for the bias, W and X, W's
+// table twinned by the same fold of W's mask, the output's and the bias's mask terms added by the
+// context. What plain mode does not have: the value a that phase 1 leaves is an evaluation of the
+// derived table A, not of a committed tensor, so phase 2 could not prove a twin of it with A's own
+// mask image. Instead A's twin slot holds the constant M_X(pi), pi drawn before phase 1, so that
+//   a = (1 - beta') A(s) + beta' M_X(pi)
+// (uniform), and phase 2 proves it with the claimed sum {X at pi: a}, whose mask term
+// beta' eq(pi, .) M_X the context adds. That term ends in a twin value of X at phase 2's point;
+// X's own table must end elsewhere, or its twin values at beta'' and 1 - beta'' at one point would
+// give X~ there in the clear. So phase 2 has one extra lowest variable: X' = X on its even entries
+// and 0 on the odd ones, G' = G on both, and X's claim is at the point without that coordinate.
+
+// A [Cg, KH, KW] block, times `scale`, into W's padded (cc, i, j) layout.
+void pad_kernel(const Geo& g, const MleLayout& wl, const Fp2* dense, Fp2 scale, Fp2* dst) {
+  const int64_t khp = wl.padded[2], kwp = wl.padded[3];
+  for (int64_t cc = 0; cc < g.cg; ++cc)
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) dst[(cc * khp + i) * kwp + j] = scale * dense[(cc * g.kh + i) * g.kw + j];
+}
+
+// The table with one more lowest variable, zero where it is 1: t'(2k) = t(k), t'(2k + 1) = 0.
+template <class T>
+std::vector<T> on_even_entries(const std::vector<T>& t) {
+  std::vector<T> out(2 * t.size());
+  for (size_t k = 0; k < t.size(); ++k) out[2 * k] = t[k];
+  return out;
+}
+
+std::optional<sumcheck::TableRef> mask_ref(const std::optional<std::vector<Fp2>>& m) {
+  return m ? std::optional<sumcheck::TableRef>(*m) : std::nullopt;
+}
+
 void prove_conv(const IntNode& node, ProverContext& ctx, std::span<const TensorClaim> out) {
   const int xi = node.inputs[0], wi = node.inputs[1];
   const Geo g = geometry(node, ctx.shape(xi), ctx.shape(wi));
   const ConvPoint p = cut_output_point(ctx.shape(node.outputs[0]), out[0].point);
-  Fp2 sum = out[0].value;
+  ClaimedSum sum(out[0]);
   if (has_bias(node)) {
     const int b = node.inputs[2];
-    Fp2 vb = evaluate_mle(std::span<const Fp>(ctx.mle(b)), p.r_o);
-    ctx.send(vb);
-    ctx.claim(b, p.r_o, vb);
-    sum -= vb * bias_factor(g, p);
+    const Fp2 vb = send_evaluation(ctx, b, p.r_o);
+    sum.add(-bias_factor(g, p), b, p.r_o, vb);
   }
   const MleLayout xl = mle_layout(ctx.shape(xi)), wl = mle_layout(ctx.shape(wi));
+  const bool x_private = ctx.zk_mask(xi) != nullptr;
+  const std::vector<Fp2> pi = x_private ? ctx.challenges(xl.num_vars) : std::vector<Fp2>{};
   const auto eqn = eq_table(p.r_n), eqo = eq_table(p.r_o), eqy = eq_table(p.r_y), eqx = eq_table(p.r_x);
   const std::vector<Fp2> act = tap_sums(g, ctx.value(xi), eqn, eqy, eqx);
 
   // Phase 1.
-  const int64_t cgp = wl.padded[1], khp = wl.padded[2], kwp = wl.padded[3], kk = g.kh * g.kw, f = g.cg * kk;
-  auto pad_index = [&](int64_t cc, int64_t i, int64_t j) { return (cc * khp + i) * kwp + j; };
+  const int64_t block = wl.padded[1] * wl.padded[2] * wl.padded[3], kk = g.kh * g.kw, f = g.cg * kk;
   std::vector<Fp2> wtab, atab;
-  sumcheck::ProverOutput r1;
+  std::optional<std::vector<Fp2>> wmask, amask;
+  std::vector<sumcheck::TableRef> tables;
   if (g.group == 1) {
     // W~(r_o, ·): fold the output channels away (O(|W|)); the sumcheck is then over C*K only.
-    std::vector<Fp2> dense(static_cast<size_t>(f));
-    contract_rows(ctx.value(wi).data.data(), g.m, f, eqo.data(), dense.data());
-    wtab.resize(static_cast<size_t>(cgp * khp * kwp));
-    atab.resize(wtab.size());
-    for (int64_t cc = 0; cc < g.cg; ++cc)
-      for (int64_t i = 0; i < g.kh; ++i)
-        for (int64_t j = 0; j < g.kw; ++j) {
-          wtab[pad_index(cc, i, j)] = dense[(cc * g.kh + i) * g.kw + j];
-          atab[pad_index(cc, i, j)] = act[(cc * g.kh + i) * g.kw + j];
-        }
-    std::vector<sumcheck::TableRef> tables = {wtab, atab};
-    r1 = ctx.sumcheck(tables, product_term(), sum);
+    auto fold = [&](const IntTensor& w) {
+      std::vector<Fp2> dense(static_cast<size_t>(f)), table(static_cast<size_t>(block));
+      contract_rows(w.data.data(), g.m, f, eqo.data(), dense.data());
+      pad_kernel(g, wl, dense.data(), Fp2::one(), table.data());
+      return table;
+    };
+    wtab = fold(ctx.value(wi));
+    wmask = ctx.twin(wi, fold);
+    atab.resize(static_cast<size_t>(block));
+    pad_kernel(g, wl, act.data(), Fp2::one(), atab.data());
+    tables = {wtab, atab};
   } else {
-    const int64_t mg = g.m / g.group, block = cgp * khp * kwp;
+    const int64_t mg = g.m / g.group;
     atab.resize(static_cast<size_t>(wl.padded[0] * block));
 #pragma omp parallel for schedule(static) if (g.m * f >= (int64_t(1) << 15))
-    for (int64_t o = 0; o < g.m; ++o) {
-      const Fp2* src = act.data() + (o / mg) * g.cg * kk;
-      Fp2* dst = atab.data() + o * block;
-      for (int64_t cc = 0; cc < g.cg; ++cc)
-        for (int64_t i = 0; i < g.kh; ++i)
-          for (int64_t j = 0; j < g.kw; ++j) dst[pad_index(cc, i, j)] = eqo[o] * src[(cc * g.kh + i) * g.kw + j];
-    }
-    std::vector<sumcheck::TableRef> tables = {sumcheck::TableRef(ctx.mle(wi)), sumcheck::TableRef(atab)};
-    r1 = ctx.sumcheck(tables, product_term(), sum);
+    for (int64_t o = 0; o < g.m; ++o) pad_kernel(g, wl, act.data() + (o / mg) * f, eqo[o], atab.data() + o * block);
+    wmask = ctx.twin(wi, [](const IntTensor& w) { return mle_table(w); });
+    tables = {sumcheck::TableRef(ctx.mle(wi)), sumcheck::TableRef(atab)};
   }
+  if (x_private) {
+    const auto m_pi = ctx.twin(xi, [&](const IntTensor& t) { return std::vector<Fp2>{evaluate_tensor(t, pi)}; });
+    amask.emplace(atab.size(), m_pi->front());
+  }
+  const std::optional<sumcheck::TableRef> masks1[] = {mask_ref(wmask), mask_ref(amask)};
+  const sumcheck::ProverOutput r1 = ctx.masked_sumcheck(tables, masks1, product_term(), sum);
   std::vector<Fp2> w_point = r1.point;
   if (g.group == 1) w_point.insert(w_point.end(), p.r_o.begin(), p.r_o.end());
   ctx.send(r1.table_evaluations[0]);
@@ -296,6 +329,8 @@ void prove_conv(const IntNode& node, ProverContext& ctx, std::span<const TensorC
   ctx.send(a);
   wtab = {};
   atab = {};
+  wmask.reset();
+  amask.reset();
 
   // Phase 2: a = sum X * G over X's cube.
   const KernelPoint k = cut_kernel_point(wl, r1.point);
@@ -304,58 +339,76 @@ void prove_conv(const IntNode& node, ProverContext& ctx, std::span<const TensorC
   const auto gw = spatial_weights(eq_table(k.s_j), eqx, g.kw, g.ow, g.w, g.sw, g.pl, g.dw);
   const int64_t cp = xl.padded[1], hp = xl.padded[2], wp = xl.padded[3];
   const std::vector<Fp>& xt = ctx.mle(xi);
-  std::vector<Fp2> gtab(xt.size());
+  // x_private: G' (each entry twice) straight away, the layout phase 2 runs on then.
+  const size_t copies = x_private ? 2 : 1;
+  std::vector<Fp2> gtab(xt.size() * copies);
 #pragma omp parallel for collapse(2) schedule(static) if (g.n * g.c * g.h * g.w >= (int64_t(1) << 15))
   for (int64_t n = 0; n < g.n; ++n)
     for (int64_t c = 0; c < g.c; ++c) {
       const Fp2 nc = eqn[n] * gc[c];
-      Fp2* dst = gtab.data() + (n * cp + c) * hp * wp;
+      Fp2* dst = gtab.data() + (n * cp + c) * hp * wp * copies;
       for (int64_t h = 0; h < g.h; ++h) {
         const Fp2 nch = nc * gh[h];
-        for (int64_t w = 0; w < g.w; ++w) dst[h * wp + w] = nch * gw[w];
+        for (int64_t w = 0; w < g.w; ++w) std::fill_n(dst + (h * wp + w) * copies, copies, nch * gw[w]);
       }
     }
-  std::vector<sumcheck::TableRef> tables = {sumcheck::TableRef(xt), sumcheck::TableRef(gtab)};
-  auto r2 = ctx.sumcheck(tables, product_term(), a);
-  ctx.send(r2.table_evaluations[0]);
-  ctx.claim(xi, r2.point, r2.table_evaluations[0]);
+  const ClaimedSum target(TensorClaim{xi, pi, a, std::nullopt});
+  if (!x_private) {
+    const sumcheck::TableRef tables2[] = {sumcheck::TableRef(xt), sumcheck::TableRef(gtab)};
+    const std::optional<sumcheck::TableRef> masks2[2];
+    auto r2 = ctx.masked_sumcheck(tables2, masks2, product_term(), target);
+    ctx.send(r2.table_evaluations[0]);
+    ctx.claim(xi, r2.point, r2.table_evaluations[0]);
+    return;
+  }
+  const std::vector<Fp> x2 = on_even_entries(xt);
+  const auto mx2 = ctx.twin(xi, [](const IntTensor& t) { return on_even_entries(mle_table(t)); });
+  const sumcheck::TableRef tables2[] = {sumcheck::TableRef(x2), sumcheck::TableRef(gtab)};
+  const std::optional<sumcheck::TableRef> masks2[] = {mask_ref(mx2), std::nullopt};
+  const auto r2 = ctx.masked_sumcheck(tables2, masks2, product_term(), target);
+  send_evaluation(ctx, xi, std::vector<Fp2>(r2.point.begin() + 1, r2.point.end()));
 }
 
 void verify_conv(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
   const int xi = node.inputs[0], wi = node.inputs[1];
   const Geo g = geometry(node, ctx.shape(xi), ctx.shape(wi));
   const ConvPoint p = cut_output_point(ctx.shape(node.outputs[0]), out[0].point);
-  Fp2 sum = out[0].value;
+  ClaimedSum sum(out[0]);
   if (has_bias(node)) {
     const int b = node.inputs[2];
-    Fp2 vb = ctx.receive();
-    ctx.claim(b, p.r_o, vb);
-    sum -= vb * bias_factor(g, p);
+    const Fp2 vb = receive_evaluation(ctx, b, p.r_o);
+    sum.add(-bias_factor(g, p), b, p.r_o, vb);
   }
   const MleLayout xl = mle_layout(ctx.shape(xi)), wl = mle_layout(ctx.shape(wi));
-  auto c1 = ctx.sumcheck(phase1_vars(g, wl), 2, sum);
+  const bool x_private = ctx.is_private(xi);
+  const std::vector<Fp2> pi = x_private ? ctx.challenges(xl.num_vars) : std::vector<Fp2>{};
+  const bool private1[] = {ctx.is_private(wi), x_private};
+  auto c1 = ctx.masked_sumcheck(phase1_vars(g, wl), product_term(), private1, sum);
   std::vector<Fp2> w_point = c1.point;
   if (g.group == 1) w_point.insert(w_point.end(), p.r_o.begin(), p.r_o.end());
-  const Fp2 vw = ctx.receive();
-  ctx.claim(wi, std::move(w_point), vw);
+  const Fp2 vw = receive_evaluation(ctx, wi, w_point);
   const Fp2 a = ctx.receive();
-  sumcheck::check_final(c1, std::vector<Fp2>{vw, a}, product_term());
+  ctx.check_final(c1, std::vector<Fp2>{vw, a}, product_term());
 
   const auto eqn = eq_table(p.r_n), eqo = eq_table(p.r_o), eqy = eq_table(p.r_y), eqx = eq_table(p.r_x);
   const KernelPoint k = cut_kernel_point(wl, c1.point);
   const auto gc = channel_weights(g, k, eqo);
   const auto gh = spatial_weights(eq_table(k.s_i), eqy, g.kh, g.oh, g.h, g.sh, g.pt, g.dh);
   const auto gw = spatial_weights(eq_table(k.s_j), eqx, g.kw, g.ow, g.w, g.sw, g.pl, g.dw);
-  auto c2 = ctx.sumcheck(xl.num_vars, 2, a);
-  const Fp2 vx = ctx.receive();
-  ctx.claim(xi, c2.point, vx);
-  auto t = split_point(xl, c2.point);
+  const unsigned shift = x_private ? 1 : 0;
+  const bool private2[] = {x_private, false};
+  auto c2 = ctx.masked_sumcheck(xl.num_vars + shift, product_term(), private2, ClaimedSum(TensorClaim{xi, pi, a, std::nullopt}));
+  const std::vector<Fp2> x_point(c2.point.begin() + shift, c2.point.end());
+  const Fp2 vx = receive_evaluation(ctx, xi, x_point);
+  auto t = split_point(xl, x_point);
   const Fp2 gt = dot_prefix(eqn, eq_table(t[0]), g.n) * dot_prefix(gc, eq_table(t[1]), g.c) *
                  dot_prefix(gh, eq_table(t[2]), g.h) * dot_prefix(gw, eq_table(t[3]), g.w);
-  sumcheck::check_final(c2, std::vector<Fp2>{vx, gt}, product_term());
+  // X' = X on the even entries of the extra lowest variable: its value is (1 - t_0) X~(rest).
+  const Fp2 vx_table = x_private ? (Fp2::one() - c2.point[0]) * vx : vx;
+  ctx.check_final(c2, std::vector<Fp2>{vx_table, gt}, product_term());
 }
 
-const LayerProofDef kConvProof{nullptr, nullptr, prove_conv, verify_conv};
+const LayerProofDef kConvProof{nullptr, nullptr, prove_conv, verify_conv, true};
 
 }  // namespace
 

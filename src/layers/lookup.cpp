@@ -13,6 +13,8 @@
 // the lookup argument's own claims on x and y against theirs, and x's producer proves x from the
 // claim the driver draws on x. The table key is a SHA-256 of (lo, T), so nodes with the same
 // table share one table and one multiplicity column, and different tables never collide.
+// Zero-knowledge mode (docs/zk.md §2) changes nothing here: the only value of the node's proof is
+// the output's twin value, which the session sends, and the lookup argument is the driver's.
 #include "hash/sha256.hpp"
 #include "layers/layers.hpp"
 #include "layers/proof.hpp"
@@ -75,7 +77,7 @@ void plan(const IntNode& node, PlanBuilder& b) { b.add_lookup(function_table(nod
 void prove(const IntNode&, ProverContext&, std::span<const TensorClaim>) {}
 void verify(const IntNode&, VerifierContext&, std::span<const TensorClaim>) {}
 
-const LayerProofDef kLookupProof{plan, nullptr, prove, verify};
+const LayerProofDef kLookupProof{plan, nullptr, prove, verify, true};
 
 }  // namespace
 

@@ -20,6 +20,10 @@
 //               (r_kept, 1/2, …) and the verifier checks v = 2^m·x~.
 // Padding entries of x only ever meet padded outputs (the weights vanish on padded window and
 // reduced coordinates), so a cheating producer's non-zero padding cannot leak into a real output.
+// Zero-knowledge mode (docs/zk.md §2) runs the same sumchecks through the context (the bound input
+// table gets its mask twin, the output claim its mask term); reduce_sum's no-sumcheck shortcut
+// would need the output's mask to be 2^m times the input's at the same point, so in ZK mode it runs
+// the general sumcheck too, over zero free variables (the output's mask term supplies the rounds).
 #include <optional>
 
 #include "layers/layers.hpp"
@@ -79,6 +83,24 @@ void forward_reduce_sum(const IntNode& node, std::span<const IntTensor* const> i
 
 std::vector<sumcheck::Term> weighted_sum_terms(Fp2 scale) { return {{scale, {0, 1}}}; }
 
+// sum_x X'(x) * weight(x) with X' = x's MLE with some variables bound (`fixed`), the claimed sum the
+// output claim: the sumcheck both families run, masked in ZK mode (X' of a private x gets the same
+// partial evaluation of its mask as twin). Returns the sumcheck's point.
+std::vector<Fp2> prove_weighted_sum(ProverContext& ctx, int x, const std::vector<std::optional<Fp2>>& fixed,
+                                    const std::vector<Fp2>& weight, Fp2 scale, const TensorClaim& out) {
+  const auto tx = bind_variables(ctx.mle(x), fixed);
+  const auto mx = ctx.twin(x, [&](const IntTensor& t) { return bind_variables(mle_table(t), fixed); });
+  std::vector<sumcheck::TableRef> tables = {tx, weight};
+  std::vector<std::optional<sumcheck::TableRef>> masks = {mx ? std::optional<sumcheck::TableRef>(*mx) : std::nullopt,
+                                                          std::nullopt};
+  return ctx.masked_sumcheck(tables, masks, weighted_sum_terms(scale), ClaimedSum(out)).point;
+}
+
+sumcheck::Claim verify_weighted_sum(VerifierContext& ctx, int x, unsigned num_vars, Fp2 scale, const TensorClaim& out) {
+  const bool is_private[2] = {ctx.is_private(x), false};
+  return ctx.masked_sumcheck(num_vars, weighted_sum_terms(scale), std::span<const bool>(is_private, 2), ClaimedSum(out));
+}
+
 // ---- sumpool ----
 
 Window1D rows(const Shape& x, const Pool2D& g) { return {g.oh, g.kh, g.sh, g.pt, g.dh, x[2]}; }
@@ -94,15 +116,13 @@ void prove_sumpool(const IntNode& node, ProverContext& ctx, std::span<const Tens
   const unsigned spatial = lx.bits[2] + lx.bits[3];
   for (unsigned k = 0; k < lx.bits[1]; ++k) fixed[spatial + k] = r[1][k];
   for (unsigned k = 0; k < lx.bits[0]; ++k) fixed[spatial + lx.bits[1] + k] = r[0][k];
-  const auto tx = bind_variables(ctx.mle(x), fixed);
   const auto wr = window_weights(rows(xs, g), r[2], nullptr), wc = window_weights(cols(xs, g), r[3], nullptr);
-  std::vector<Fp2> tw(tx.size());
+  std::vector<Fp2> tw(size_t(1) << spatial);
   for (size_t h = 0; h < wr.size(); ++h)
     for (size_t w = 0; w < wc.size(); ++w) tw[(h << lx.bits[3]) | w] = wr[h] * wc[w];
-  std::vector<sumcheck::TableRef> tables = {tx, tw};
-  auto result = ctx.sumcheck(tables, weighted_sum_terms(Fp2::one()), out[0].value);
-  const std::vector<Fp2> t_w(result.point.begin(), result.point.begin() + lx.bits[3]);
-  const std::vector<Fp2> t_h(result.point.begin() + lx.bits[3], result.point.end());
+  const auto point = prove_weighted_sum(ctx, x, fixed, tw, Fp2::one(), out[0]);
+  const std::vector<Fp2> t_w(point.begin(), point.begin() + lx.bits[3]);
+  const std::vector<Fp2> t_h(point.begin() + lx.bits[3], point.end());
   send_evaluation(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
 }
 
@@ -112,13 +132,13 @@ void verify_sumpool(const IntNode& node, VerifierContext& ctx, std::span<const T
   const Pool2D g = pool_geometry(node, xs);
   const auto r = split_point(mle_layout(ys), out[0].point);
   const MleLayout lx = mle_layout(xs);
-  auto claim = ctx.sumcheck(lx.bits[2] + lx.bits[3], 2, out[0].value);
+  auto claim = verify_weighted_sum(ctx, x, lx.bits[2] + lx.bits[3], Fp2::one(), out[0]);
   const std::vector<Fp2> t_w(claim.point.begin(), claim.point.begin() + lx.bits[3]);
   const std::vector<Fp2> t_h(claim.point.begin() + lx.bits[3], claim.point.end());
   const Fp2 vx = receive_evaluation(ctx, x, join_point(lx, {r[0], r[1], t_h, t_w}));
   const auto wr = window_weights(rows(xs, g), r[2], nullptr), wc = window_weights(cols(xs, g), r[3], nullptr);
   const Fp2 weight = evaluate_mle(std::span<const Fp2>(wr), t_h) * evaluate_mle(std::span<const Fp2>(wc), t_w);
-  sumcheck::check_final(claim, std::vector<Fp2>{vx, weight}, weighted_sum_terms(Fp2::one()));
+  ctx.check_final(claim, std::vector<Fp2>{vx, weight}, weighted_sum_terms(Fp2::one()));
 }
 
 // ---- reduce_sum ----
@@ -174,13 +194,12 @@ void prove_reduce_sum(const IntNode& node, ProverContext& ctx, std::span<const T
   const int x = node.inputs[0];
   const Shape& xs = ctx.shape(x);
   const ReducePlan p = reduce_plan(node, xs, ctx.shape(node.outputs[0]), out[0].point);
-  if (p.free_vars == 0) {
+  if (p.free_vars == 0 && !ctx.zk()) {
     send_evaluation(ctx, x, fill_free(p, {}));
     return;
   }
-  const auto tx = bind_variables(ctx.mle(x), p.fixed);
   const MleLayout lx = mle_layout(xs);
-  std::vector<Fp2> sel(tx.size());
+  std::vector<Fp2> sel(size_t(1) << p.free_vars);
   for (size_t i = 0; i < sel.size(); ++i) {
     bool real = true;
     for (size_t f = 0; f < p.free_dims.size(); ++f) {
@@ -190,21 +209,19 @@ void prove_reduce_sum(const IntNode& node, ProverContext& ctx, std::span<const T
     }
     if (real) sel[i] = Fp2::one();
   }
-  std::vector<sumcheck::TableRef> tables = {tx, sel};
-  auto result = ctx.sumcheck(tables, weighted_sum_terms(p.scale), out[0].value);
-  send_evaluation(ctx, x, fill_free(p, result.point));
+  send_evaluation(ctx, x, fill_free(p, prove_weighted_sum(ctx, x, p.fixed, sel, p.scale, out[0])));
 }
 
 void verify_reduce_sum(const IntNode& node, VerifierContext& ctx, std::span<const TensorClaim> out) {
   const int x = node.inputs[0];
   const Shape& xs = ctx.shape(x);
   const ReducePlan p = reduce_plan(node, xs, ctx.shape(node.outputs[0]), out[0].point);
-  if (p.free_vars == 0) {
+  if (p.free_vars == 0 && !ctx.zk()) {
     const Fp2 vx = receive_evaluation(ctx, x, fill_free(p, {}));
     if (vx * p.scale != out[0].value) throw VerifyError("output is not the sum of the input over the reduced axes");
     return;
   }
-  auto claim = ctx.sumcheck(p.free_vars, 2, out[0].value);
+  auto claim = verify_weighted_sum(ctx, x, p.free_vars, p.scale, out[0]);
   const Fp2 vx = receive_evaluation(ctx, x, fill_free(p, claim.point));
   const MleLayout lx = mle_layout(xs);
   Fp2 sel = Fp2::one();
@@ -212,11 +229,11 @@ void verify_reduce_sum(const IntNode& node, VerifierContext& ctx, std::span<cons
     const size_t d = p.free_dims[f];
     sel *= prefix_selector(std::span<const Fp2>(claim.point).subspan(p.free_offset[f], lx.bits[d]), xs[d]);
   }
-  sumcheck::check_final(claim, std::vector<Fp2>{vx, sel}, weighted_sum_terms(p.scale));
+  ctx.check_final(claim, std::vector<Fp2>{vx, sel}, weighted_sum_terms(p.scale));
 }
 
-const LayerProofDef kSumPoolProof{nullptr, nullptr, prove_sumpool, verify_sumpool};
-const LayerProofDef kReduceSumProof{nullptr, nullptr, prove_reduce_sum, verify_reduce_sum};
+const LayerProofDef kSumPoolProof{nullptr, nullptr, prove_sumpool, verify_sumpool, true};
+const LayerProofDef kReduceSumProof{nullptr, nullptr, prove_reduce_sum, verify_reduce_sum, true};
 
 }  // namespace
 
