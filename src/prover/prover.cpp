@@ -259,11 +259,19 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
     }
   }
   circuit::route_to_commitments(routing, claims, witness_claims, weight_claims, input_claims);
+  end_phase("claims");
   proof.witness_opening = pcs::open(*witness_data, witness_claims.set(), transcript);
+  end_phase("witness opening");
   proof.weights_opening = pcs::open(*weights_data, weight_claims.set(), transcript);
-  if (input_data) proof.input_opening = pcs::open(*input_data, input_claims.set(), transcript);
-  if (lookup_data) proof.lookup_opening = pcs::open(*lookup_data, lookup_claims.set(), transcript);
-  end_phase("openings");
+  end_phase("weights opening");
+  if (input_data) {
+    proof.input_opening = pcs::open(*input_data, input_claims.set(), transcript);
+    end_phase("input opening");
+  }
+  if (lookup_data) {
+    proof.lookup_opening = pcs::open(*lookup_data, lookup_claims.set(), transcript);
+    end_phase("lookup opening");
+  }
   return result;
 }
 
