@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "cheat_helpers.hpp"
 #include "zk_checks.hpp"
@@ -18,10 +19,20 @@ using testing::TestGraph;
 using testing::vis;
 using testing::visibilities;
 
+// Honest proofs verify under every visibility, and no tensor gets twin claims at one point with two
+// betas (together they would give its plain evaluation there).
 void expect_zk_accepts(const TestGraph& t, const std::string& what) {
   for (const auto& v : visibilities()) {
     auto r = testing::run_zk_layer_proofs(t.graph, t.inputs, v);
     EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
+    std::map<std::vector<uint64_t>, Fp2> beta_at;  // by (tensor, point coordinates)
+    for (const auto& c : r.prover_claims) {
+      if (!c.beta) continue;
+      std::vector<uint64_t> key = {static_cast<uint64_t>(c.tensor)};
+      for (const Fp2& x : c.point) key.insert(key.end(), {x.c0().value(), x.c1().value()});
+      const auto [it, fresh] = beta_at.try_emplace(std::move(key), *c.beta);
+      EXPECT_TRUE(fresh || it->second == *c.beta) << what << ": two twin claims on tensor " << c.tensor << " at one point";
+    }
   }
 }
 
