@@ -8,6 +8,7 @@
 #include <new>
 
 #include "common/error.hpp"
+#include "circuit/protocol.hpp"
 #include "io/formats.hpp"
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
@@ -164,7 +165,7 @@ ProvingKey ProvingKey::load(ByteView pk) {
 }
 Signature ProvingKey::signature() const { return signature_of(impl_->pk.graph); }
 VisibilityInfo ProvingKey::visibility() const {
-  return info_of(impl_->pk.visibility, zk::circuit::kProofsAreZeroKnowledge);
+  return info_of(impl_->pk.visibility, zk::circuit::proves_zero_knowledge(impl_->pk.graph, impl_->pk.visibility));
 }
 bool ProvingKey::is_for_model(ByteView compiled_model) const {
   return guarded([&] {
@@ -215,8 +216,10 @@ VisibilityInfo visibility(ByteView bytes) {
   return guarded([&] {
     if (bytes.size() < 8) throw Error("not a zkinfer model or key (too short)");
     const std::string magic(bytes.begin(), bytes.begin() + 8);
-    if (magic == std::string("ZKINFZKM", 8))
-      return info_of(zk::io::read_model(bytes).visibility, zk::circuit::kProofsAreZeroKnowledge);
+    if (magic == std::string("ZKINFZKM", 8)) {
+      const auto model = zk::io::read_model(bytes);
+      return info_of(model.visibility, zk::circuit::proves_zero_knowledge(model.graph, model.visibility));
+    }
     if (magic == std::string("ZKINFPK\0", 8)) return ProvingKey::load(bytes).visibility();
     if (magic == std::string("ZKINFVK\0", 8)) return VerifyingKey::load(bytes).visibility();
     throw Error("not a zkinfer model or key (unknown magic bytes)");

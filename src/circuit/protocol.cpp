@@ -50,13 +50,46 @@ std::vector<std::vector<size_t>> lookups_by_table(const Plan& plan) {
   return by_table;
 }
 
-bool proves_zero_knowledge(const Plan& plan) {
-  if (!plan.visibility.any_private()) return false;
+std::optional<std::string> zero_knowledge_obstacle(const Plan& plan) {
   for (const auto& node : plan.graph.nodes) {
     const layers::LayerDef* def = layers::find_layer(node.op);
-    if (!def || !def->proof || !def->proof->zk) return false;
+    if (!def || !def->proof || !def->proof->zk) return node.where() + " has no zero-knowledge proof yet";
   }
-  return true;
+  // Twin claims per tensor, generously: two from the node that makes it (its output claim and the
+  // mask term of the node's sumcheck), two per use by a node (a final evaluation, a mask term or
+  // a value revealed inside another: conv's M_X(pi)), one per lookup column, two for an input's
+  // range check. Each claim needs one more real entry of the mask's support.
+  std::vector<size_t> needed(plan.num_tensors(), 2);
+  for (const auto& node : plan.graph.nodes) {
+    for (int t : node.inputs) {
+      if (t >= 0) needed[t] += 2;
+    }
+  }
+  for (const auto& decl : plan.lookups) {
+    for (int t : decl.columns) ++needed[t];
+  }
+  for (const auto& range : plan.input_ranges) needed[range.tensor] += 2;
+  for (size_t t = 0; t < plan.num_tensors(); ++t) {
+    if (plan.roles[t] == Role::Public) continue;
+    const size_t capacity = twin_mask_support(plan.shapes[t], twin_mask_vars(plan.shapes[t], plan.roles[t])).size();
+    if (capacity < needed[t]) {
+      return "'" + plan.names[t] + "' has " + std::to_string(capacity) + " entries, too few for its twin mask to hide the " +
+             std::to_string(needed[t]) + " evaluations a proof may make of it";
+    }
+  }
+  return std::nullopt;
+}
+
+bool proves_zero_knowledge(const Plan& plan) { return plan.visibility.any_private() && !zero_knowledge_obstacle(plan); }
+
+std::string zero_knowledge_status(const layers::IntGraph& graph, const Visibility& visibility) {
+  if (!visibility.any_private()) return "no (nothing is private)";
+  const auto obstacle = zero_knowledge_obstacle(make_plan(graph, visibility));
+  return obstacle ? "no (" + *obstacle + ")" : "yes";
+}
+
+bool proves_zero_knowledge(const layers::IntGraph& graph, const Visibility& visibility) {
+  return proves_zero_knowledge(make_plan(graph, visibility));
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "circuit/plan.hpp"
@@ -27,6 +28,14 @@ void bind_statement(Transcript& transcript, const Digest& architecture_hash, con
 // component of the proof has its zero-knowledge form. Otherwise private classes still get hiding
 // commitments, but the layer proofs reveal evaluations, and keys and proofs say so.
 bool proves_zero_knowledge(const Plan& plan);
+bool proves_zero_knowledge(const layers::IntGraph& graph, const Visibility& visibility);
+// Why a plan with private classes is not zero-knowledge (nullopt if it is): a layer without a
+// zero-knowledge proof, or a private tensor with too few entries for its twin mask to hide the
+// evaluations a proof makes of it (a scalar claimed twice, say; docs/zk.md §1's widened twins are
+// not built). The bound is static and generous: the prover still checks the actual claims.
+std::optional<std::string> zero_knowledge_obstacle(const Plan& plan);
+// "yes", "no (nothing is private)" or "no (<obstacle>)", for inspect and warnings.
+std::string zero_knowledge_status(const layers::IntGraph& graph, const Visibility& visibility);
 
 // Each commitment's parameters, from the keys' base parameters: hiding wherever the committed
 // values are private (the witness holds values derived from every private class).

@@ -23,8 +23,4 @@ struct Visibility {
   friend bool operator==(const Visibility&, const Visibility&) = default;
 };
 
-// Layer proofs send plain evaluations of committed tensors: no proof is zero-knowledge yet, even
-// with hiding commitments. Recorded in keys and proofs so that nothing claims more than holds.
-inline constexpr bool kProofsAreZeroKnowledge = false;
-
 }  // namespace zk::circuit

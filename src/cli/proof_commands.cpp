@@ -19,6 +19,7 @@
 #include "cli/json_io.hpp"
 #include "cli/output.hpp"
 #include "hash/sha256.hpp"
+#include "circuit/protocol.hpp"
 #include "io/formats.hpp"
 #include "onnx/import.hpp"
 #include "prover/prover.hpp"
@@ -50,14 +51,15 @@ nlohmann::json visibility_json(const zkinfer::VisibilityInfo& v) {
   return {{"input", word(v.input)}, {"weights", word(v.weights)}, {"output", word(v.output)}};
 }
 
-// Issue 5: private values are committed with hiding commitments, but the layer proofs still send
-// plain evaluations of them. Said on every proof that has something private, so no user takes the
-// proof for more than it is.
+// Issue 5: with something private the proof is zero-knowledge unless circuit::zero_knowledge_obstacle
+// finds a reason (a layer without a zero-knowledge proof, a private tensor too small for its twin
+// mask); then private values are only committed and the layer proofs reveal evaluations of them.
+// Said on every such proof, so no user takes it for more than it is.
 void warn_not_zero_knowledge(const zkinfer::VisibilityInfo& v) {
   if (!any_private(v) || v.zero_knowledge || output_flags().quiet) return;
   std::fprintf(stderr,
-               "warning: proof is not yet zero-knowledge: private values are only committed, but the layer proofs "
-               "reveal evaluations of them; see docs/security.md\n");
+               "warning: proof is not zero-knowledge: it reveals evaluations of private values (`zkinfer inspect` on "
+               "the key says why); see docs/security.md\n");
 }
 
 void compile(const CompileOptions& o) {
@@ -337,13 +339,13 @@ void describe_graph(const layers::IntGraph& g, nlohmann::json& j) {
   j["layer_kinds"] = ops;
 }
 
-void describe_visibility(const circuit::Visibility& v, bool zero_knowledge, nlohmann::json& j) {
-  say("  visibility: %s; zero-knowledge: %s\n", v.describe().c_str(),
-      zero_knowledge ? "yes" : "no (layer proofs reveal evaluations of private values)");
+// `status`: circuit::zero_knowledge_status ("yes", or "no (why)").
+void describe_visibility(const circuit::Visibility& v, const std::string& status, nlohmann::json& j) {
+  say("  visibility: %s; zero-knowledge: %s\n", v.describe().c_str(), status.c_str());
   j["visibility"] = {{"input", v.input_private ? "private" : "public"},
                      {"weights", v.weights_private ? "private" : "public"},
                      {"output", v.output_private ? "private" : "public"}};
-  j["zero_knowledge"] = zero_knowledge;
+  j["zero_knowledge"] = status == "yes";
 }
 
 void describe_params(const pcs::PcsParams& p, const layers::IntGraph& g, nlohmann::json& j) {
@@ -368,13 +370,13 @@ void inspect(const std::string& path, bool json) {
     auto m = io::read_model(bytes);
     say("%s: compiled model (%zu bytes)\n", path.c_str(), bytes.size());
     j["kind"] = "compiled model";
-    describe_visibility(m.visibility, circuit::kProofsAreZeroKnowledge, j);
+    describe_visibility(m.visibility, circuit::zero_knowledge_status(m.graph, m.visibility), j);
     describe_graph(m.graph, j);
   } else if (magic == std::string("ZKINFPK\0", 8)) {
     auto pk = io::read_proving_key(bytes);
     say("%s: proving key (%zu bytes)\n", path.c_str(), bytes.size());
     j["kind"] = "proving key";
-    describe_visibility(pk.visibility, circuit::kProofsAreZeroKnowledge, j);
+    describe_visibility(pk.visibility, circuit::zero_knowledge_status(pk.graph, pk.visibility), j);
     describe_graph(pk.graph, j);
     describe_params(pk.pcs_params, pk.graph, j);
   } else if (magic == std::string("ZKINFVK\0", 8)) {
@@ -389,7 +391,7 @@ void inspect(const std::string& path, bool json) {
     } else {
       say("  weights: public, held in this key\n");
     }
-    describe_visibility(vk.visibility, vk.zero_knowledge, j);
+    describe_visibility(vk.visibility, vk.zero_knowledge ? "yes" : circuit::zero_knowledge_status(vk.graph, vk.visibility), j);
     describe_graph(vk.graph, j);
     describe_params(vk.pcs_params, vk.graph, j);
   } else if (magic == std::string("ZKINFPRF", 8)) {
@@ -464,7 +466,7 @@ void add_proof_commands(CLI::App& app) {
     cmd->footer(
         "Example: zkinfer compile lenet5.onnx -o lenet5.zkm --calibration samples.json\n"
         "         zkinfer compile lenet5.onnx -o lenet5.zkm --input public --weights private --output public\n"
-        "Private values are committed, never sent, but proofs are not yet zero-knowledge (docs/security.md).");
+        "Private values are committed, never sent, and proofs are zero-knowledge (docs/security.md).");
     cmd->add_flag("--json", o->json, "print the result as JSON on stdout");
     cmd->callback([o] {
       output_flags().json = o->json;

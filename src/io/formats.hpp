@@ -41,7 +41,7 @@ Model read_model(std::span<const uint8_t> bytes);
 struct VerifyingKey {
   layers::IntGraph graph;  // weight values only when the weights are public
   circuit::Visibility visibility;
-  bool zero_knowledge = circuit::kProofsAreZeroKnowledge;
+  bool zero_knowledge = false;  // circuit::proves_zero_knowledge of its plan
   pcs::PcsParams pcs_params;
   Digest weights_root;  // private weights' hiding commitment (a placeholder when public)
   // SHA-256 of the serialised graph (with the weights when public), visibility and parameters:
@@ -70,7 +70,7 @@ Digest architecture_hash(const layers::IntGraph& graph, const circuit::Visibilit
 
 struct Proof {
   Digest architecture_hash;                 // the vk it was made for (checked first, for a clear error)
-  bool zero_knowledge = circuit::kProofsAreZeroKnowledge;
+  bool zero_knowledge = false;  // circuit::proves_zero_knowledge of its plan
   std::vector<layers::IntTensor> inputs;    // public inputs (quantized), graph.inputs order; empty if private
   std::vector<layers::IntTensor> outputs;   // public outputs (quantized), graph.outputs order; empty if private
   std::optional<Digest> input_root;         // private inputs: their hiding commitment instead of values

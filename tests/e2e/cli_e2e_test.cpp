@@ -151,15 +151,20 @@ TEST_F(CliEndToEnd, AnotherInputsCommitmentIsRejectedNamingTheMismatch) {
   EXPECT_NE(r.err.find("third.commit"), std::string::npos) << r.err;
 }
 
-TEST_F(CliEndToEnd, ProveWarnsThatTheProofIsNotYetZeroKnowledge) {
+// LeNet-5 at the default visibility: every layer has a zero-knowledge proof, so the proof is
+// zero-knowledge, says so in the files and prove has nothing to warn about.
+TEST_F(CliEndToEnd, DefaultProofsAreZeroKnowledgeAndSaySo) {
   Result r = zkinfer("prove lenet5.zkm --pk lenet5.pk --input in.json --proof again.proof");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err.rfind("warning: proof is not yet zero-knowledge: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("docs/security.md"), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  r = zkinfer("inspect lenet5.vk");
-  EXPECT_NE(r.out.find("visibility: input private, weights private, output public"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("zero-knowledge: no"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "") << "a zero-knowledge proof has nothing to warn about";
+  for (const char* file : {"lenet5.zkm", "lenet5.pk", "lenet5.vk", "again.proof"}) {
+    r = zkinfer(std::string("inspect ") + file);
+    EXPECT_EQ(r.code, 0) << file << ": " << r.err;
+    if (std::string(file) != "again.proof") {
+      EXPECT_NE(r.out.find("visibility: input private, weights private, output public"), std::string::npos) << r.out;
+    }
+    EXPECT_NE(r.out.find("zero-knowledge: yes"), std::string::npos) << file << ": " << r.out;
+  }
 }
 
 TEST_F(CliEndToEnd, PublicEverythingProvesWithoutWarningAndChecksTheInputDirectly) {
