@@ -4,6 +4,8 @@
 // attributes, the plain tests' cheating provers, tampered proof components, no plain values sent.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "cheat_helpers.hpp"
 #include "layers/range_check.hpp"
 #include "zk_checks.hpp"
@@ -34,10 +36,23 @@ TestGraph graph_of(const Case& c, int64_t bound = 1000, uint64_t seed = 17) {
   return testing::single_node(c.op, c.shapes, bound, c.attrs, seed);
 }
 
+// Honest proofs verify under every visibility, and no tensor gets twin claims at one point with two
+// betas (together they would give its plain evaluation there). Scalars are exempt: the output claim
+// and a claimed-sum part's mask term both sit at the empty point, which the driver's widened twin
+// masks must cover (docs/zk.md §1).
 void expect_honest(const TestGraph& g, const std::string& what) {
   for (const auto& v : visibilities()) {
     auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
     EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
+    std::map<std::vector<uint64_t>, Fp2> beta_at;  // by (tensor, point coordinates)
+    for (const auto& c : r.prover_claims) {
+      if (!c.beta || numel(r.witness.values[c.tensor].shape) == 1) continue;
+      std::vector<uint64_t> key = {static_cast<uint64_t>(c.tensor)};
+      for (const Fp2& x : c.point) key.insert(key.end(), {x.c0().value(), x.c1().value()});
+      const auto [it, fresh] = beta_at.try_emplace(std::move(key), *c.beta);
+      EXPECT_TRUE(fresh || it->second == *c.beta) << what << ", " << vis(v) << ": tensor " << c.tensor
+                                                  << " has twin claims at one point with two betas";
+    }
   }
 }
 
