@@ -79,7 +79,7 @@ void BM_Verify(benchmark::State& state) {
 
 // Args: {log2 of the polynomial size, hiding}. Hiding = zero-knowledge openings (docs/pcs.md).
 void sizes(benchmark::internal::Benchmark* b) {
-  for (int log_size : {16, 20, 24}) {
+  for (int log_size : {16, 20, 22, 24}) {
     for (int hiding : {0, 1}) b->Args({log_size, hiding});
   }
 }

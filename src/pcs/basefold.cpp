@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "field/ntt.hpp"
 #include "field/random.hpp"
@@ -172,50 +173,57 @@ std::vector<Fp2> full_point(const Placement& pl, std::span<const Fp2> point, uns
   return q;
 }
 
-// Sums of the degree-2 round polynomial of sum_y b(y) w(y) over x_0, at x_0 = 0, 1, 2.
-template <typename F>
-std::array<Fp2, 3> round_sums(std::span<const F> b, std::span<const Fp2> w) {
-  const int64_t half = static_cast<int64_t>(b.size() / 2);
-  Fp2 g0, g1, g2;
+// Sums of the degree-2 round polynomial of sum_y b(y) w(y) over x_0, at x_0 = 0, 1, 2, for each
+// table b at once: one pass over w however many tables share it. A table is anything indexable
+// whose entries are Fp or Fp2 (a span, or a MaskedTable below).
+template <typename... Tables>
+std::array<std::array<Fp2, 3>, sizeof...(Tables)> round_sums(std::span<const Fp2> w, const Tables&... tables) {
+  using Sums = std::array<std::array<Fp2, 3>, sizeof...(Tables)>;
+  const int64_t half = static_cast<int64_t>(w.size() / 2);
+  Sums g{};
 #pragma omp parallel if (half >= 8192)
   {
-    Fp2 l0, l1, l2;
+    Sums l{};
 #pragma omp for schedule(static) nowait
     for (int64_t j = 0; j < half; ++j) {
-      const F b0 = b[2 * j], b1 = b[2 * j + 1];
-      const Fp2 w0 = w[2 * j], w1 = w[2 * j + 1];
-      l0 += w0 * b0;
-      l1 += w1 * b1;
-      l2 += (w1 + w1 - w0) * (b1 + b1 - b0);
+      const Fp2 w0 = w[2 * j], w1 = w[2 * j + 1], w2 = w1 + w1 - w0;
+      size_t i = 0;
+      (
+          [&](const auto& b) {
+            const auto b0 = b[2 * j], b1 = b[2 * j + 1];
+            l[i][0] += w0 * b0;
+            l[i][1] += w1 * b1;
+            l[i][2] += w2 * (b1 + b1 - b0);
+            ++i;
+          }(tables),
+          ...);
     }
 #pragma omp critical
-    {
-      g0 += l0;
-      g1 += l1;
-      g2 += l2;
+    for (size_t i = 0; i < l.size(); ++i) {
+      for (size_t c = 0; c < 3; ++c) g[i][c] += l[i][c];
     }
   }
-  return {g0, g1, g2};
+  return g;
 }
 
 // Binds x_0 = alpha in both tables and returns the next round's sums from the same pass: the
 // tables are read once per round instead of twice (the sumcheck is memory-bound at 2^24).
-template <typename F>
-std::array<Fp2, 3> bind_and_sum(std::span<const F> b, std::span<const Fp2> w, Fp2 alpha, std::vector<Fp2>& b_out,
+template <typename Table>
+std::array<Fp2, 3> bind_and_sum(const Table& b, std::span<const Fp2> w, Fp2 alpha, std::vector<Fp2>& b_out,
                                 std::vector<Fp2>& w_out) {
-  const int64_t quarter = static_cast<int64_t>(b.size() / 4);
-  b_out.resize(b.size() / 2);
-  w_out.resize(b.size() / 2);
+  const int64_t quarter = static_cast<int64_t>(w.size() / 4);
+  b_out.resize(w.size() / 2);
+  w_out.resize(w.size() / 2);
   Fp2 g0, g1, g2;
 #pragma omp parallel if (quarter >= 4096)
   {
     Fp2 l0, l1, l2;
 #pragma omp for schedule(static) nowait
     for (int64_t j = 0; j < quarter; ++j) {
-      const F* bi = b.data() + 4 * j;
+      const auto b00 = b[4 * j], b01 = b[4 * j + 1], b10 = b[4 * j + 2], b11 = b[4 * j + 3];
       const Fp2* wi = w.data() + 4 * j;
-      const Fp2 b0 = Fp2(bi[0]) + alpha * (bi[1] - bi[0]);
-      const Fp2 b1 = Fp2(bi[2]) + alpha * (bi[3] - bi[2]);
+      const Fp2 b0 = Fp2(b00) + alpha * (b01 - b00);
+      const Fp2 b1 = Fp2(b10) + alpha * (b11 - b10);
       const Fp2 w0 = wi[0] + alpha * (wi[1] - wi[0]);
       const Fp2 w1 = wi[2] + alpha * (wi[3] - wi[2]);
       b_out[2 * j] = b0;
@@ -373,9 +381,9 @@ std::vector<Fp2> build_weights(const std::vector<BatchedClaim>& claims, std::spa
   return w;
 }
 
-template <typename F>
-Fp2 inner_product(std::span<const F> a, std::span<const Fp2> w) {
-  const int64_t n = static_cast<int64_t>(a.size());
+template <typename Table>
+Fp2 inner_product(const Table& a, std::span<const Fp2> w) {
+  const int64_t n = static_cast<int64_t>(w.size());
   Fp2 sum;
 #pragma omp parallel if (n >= 65536)
   {
@@ -397,22 +405,27 @@ struct CommitPhase {
 
 // Sumcheck over table * W, binding x_0 first; the same challenges fold the codeword, and after
 // each group of k rounds the folded codeword gets its own Merkle tree. `table` is the committed
-// table (base field) or, in hiding mode, T + rho*M (extension field).
-template <typename F>
-CommitPhase run_commit_phase(std::span<const F> table, std::vector<Fp2> w, Fp2 claim, const Schedule& schedule,
-                             const PcsParams& params, Transcript& transcript, OpeningProof& proof) {
+// table (a span over F_p) or, in a zero-knowledge opening, a MaskedTable; `g` is its first
+// round's sums, which the caller computes (the masked opening gets them in the pass that gives mu).
+template <typename Table>
+CommitPhase run_commit_phase(const Table& table, std::vector<Fp2> w, Fp2 claim, std::array<Fp2, 3> g,
+                             const Schedule& schedule, const PcsParams& params, Transcript& transcript,
+                             OpeningProof& proof) {
   CommitPhase out;
   std::vector<Fp2> alphas;
   std::vector<Fp2> b;  // the table once bound (always in the extension field)
-  std::array<Fp2, 3> g{};
+  auto bind_first = [&](Fp2 alpha) {  // only when s == 1: a table of at most 2^(final_log_size + 1)
+    std::vector<Fp2> bound(w.size() / 2);
+    for (size_t j = 0; j < bound.size(); ++j) bound[j] = Fp2(table[2 * j]) + alpha * (table[2 * j + 1] - table[2 * j]);
+    return bound;
+  };
   if (schedule.s == 0) {
     if (inner_product(table, std::span<const Fp2>(w)) != claim) {
       throw Error("pcs open: the claimed values do not match the committed polynomials");
     }
-    out.final_message.assign(table.begin(), table.end());
+    for (size_t i = 0; i < w.size(); ++i) out.final_message.push_back(Fp2(table[i]));
     return out;
   }
-  g = round_sums(table, std::span<const Fp2>(w));
   if (g[0] + g[1] != claim) throw Error("pcs open: the claimed values do not match the committed polynomials");
   std::vector<Fp2> b_next, w_next;
   for (size_t layer = 0; layer < schedule.num_layers(); ++layer) {
@@ -430,7 +443,7 @@ CommitPhase run_commit_phase(std::span<const F> table, std::vector<Fp2> w, Fp2 c
         b_next = {};
         w_next = {};
       } else if (alphas.size() == 1) {
-        b = fix_first_variable(table, alpha);
+        b = bind_first(alpha);
         w = {};
       } else {
         fix_first_variable_in_place(b, alpha);
@@ -455,22 +468,61 @@ CommitPhase run_commit_phase(std::span<const F> table, std::vector<Fp2> w, Fp2 c
   return out;
 }
 
-// The fresh mask of a hiding opening: a uniformly random table M over K of the packed table's
-// size, its codeword and its salted tree (rows as wide as layer 0's).
+// The fresh mask of a zero-knowledge opening: a uniformly random table M of the packed table's
+// size over F (F_p, or K where detail::opening_mask_in_base_field says no), its codeword and its
+// salted tree (rows as wide as layer 0's).
+template <typename F>
 struct OpeningMask {
-  std::vector<Fp2> table;
-  std::vector<Fp2> codeword;
+  std::vector<F> table;
+  std::vector<F> codeword;
   std::unique_ptr<MerkleTree> tree;
 };
 
-OpeningMask sample_opening_mask(unsigned n, const Schedule& schedule, const PcsParams& params) {
-  OpeningMask m;
-  m.table = random_fp2_vector(size_t(1) << n);
-  std::vector<Fp2> coefficients = m.table;
-  detail::evaluations_to_coefficients_ext(coefficients);
-  m.codeword = encode_ext(coefficients, params.log_inv_rate);
-  m.tree = std::make_unique<MerkleTree>(std::span<const Fp2>(m.codeword), size_t(1) << schedule.k[0], true);
+template <typename F>
+OpeningMask<F> sample_opening_mask(unsigned n, const Schedule& schedule, const PcsParams& params) {
+  OpeningMask<F> m;
+  std::vector<F> coefficients;
+  if constexpr (std::is_same_v<F, Fp>) {
+    m.table = random_fp_vector(size_t(1) << n);
+    coefficients = m.table;
+    evaluations_to_coefficients(coefficients);
+    m.codeword = low_degree_extend_bitrev(coefficients, params.log_inv_rate);
+  } else {
+    m.table = random_fp2_vector(size_t(1) << n);
+    coefficients = m.table;
+    detail::evaluations_to_coefficients_ext(coefficients);
+    m.codeword = encode_ext(coefficients, params.log_inv_rate);
+  }
+  m.tree = std::make_unique<MerkleTree>(std::span<const F>(m.codeword), size_t(1) << schedule.k[0], true);
   return m;
+}
+
+// Steps 3-4 of a zero-knowledge opening after M is committed and the batching drawn: mu = <M, W>,
+// rho, and the commit phase on U = T + rho*M.
+template <typename F>
+CommitPhase run_masked_commit_phase(std::span<const Fp> t, std::span<const F> m, std::vector<Fp2> w, Fp2 claim,
+                                    const Schedule& schedule, const PcsParams& params, Transcript& transcript,
+                                    OpeningProof& proof) {
+  const Fp2 mu = inner_product(m, std::span<const Fp2>(w));
+  proof.mask_value = mu;
+  transcript.absorb("pcs.zk_mask_sum", mu);
+  const Fp2 rho = transcript.challenge_ext("pcs.zk_rho");
+  std::vector<Fp2> u(t.size());
+  const int64_t size = static_cast<int64_t>(u.size());
+#pragma omp parallel for if (size >= 65536) schedule(static)
+  for (int64_t i = 0; i < size; ++i) u[i] = rho * m[i] + t[i];
+  const std::span<const Fp2> us(u);
+  const std::array<Fp2, 3> g = round_sums(std::span<const Fp2>(w), us)[0];
+  return run_commit_phase(us, std::move(w), claim + rho * mu, g, schedule, params, transcript, proof);
+}
+
+// M's opened layer-0 rows as the proof stores them: F_p words, two per symbol of a K mask.
+void append_mask_row(std::vector<Fp>& out, std::span<const Fp> row) { out.insert(out.end(), row.begin(), row.end()); }
+void append_mask_row(std::vector<Fp>& out, std::span<const Fp2> row) {
+  for (Fp2 v : row) {
+    out.push_back(v.c0());
+    out.push_back(v.c1());
+  }
 }
 
 // sum_z final(z) * W~_t(alpha, z) for one term: what the term contributes to the last sumcheck
@@ -526,10 +578,17 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
   OpeningProof proof;
 
   // 1. Hiding: commit to a fresh uniformly random table M before any challenge that depends on it.
-  OpeningMask mask;
-  if (params.masked_opening()) {
-    mask = sample_opening_mask(n, schedule, params);
-    proof.mask_root = mask.tree->root();
+  const bool masked = params.masked_opening();
+  const bool base_mask = masked && detail::opening_mask_in_base_field(schedule, params.num_queries);
+  OpeningMask<Fp> mask;
+  OpeningMask<Fp2> mask_ext;
+  if (masked) {
+    if (base_mask) {
+      mask = sample_opening_mask<Fp>(n, schedule, params);
+    } else {
+      mask_ext = sample_opening_mask<Fp2>(n, schedule, params);
+    }
+    proof.mask_root = (base_mask ? mask.tree : mask_ext.tree)->root();
     transcript.absorb("pcs.zk_mask_root", *proof.mask_root);
   }
 
@@ -540,22 +599,21 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
   std::vector<Fp2> w = build_weights(claims, betas, n);
 
   // 3. Hiding: mu = <M, W>, then the whole opening runs on U = T + rho*M with claim y + rho*mu.
-  //    U is uniform over K^N whatever T is, so everything derived from it is simulatable.
+  //    The functionals of U an opening reveals are uniform whatever T is (docs/pcs.md), so
+  //    everything derived from them is simulatable.
   CommitPhase phase;
-  if (params.masked_opening()) {
-    const Fp2 mu = inner_product(std::span<const Fp2>(mask.table), std::span<const Fp2>(w));
-    proof.mask_value = mu;
-    transcript.absorb("pcs.zk_mask_sum", mu);
-    const Fp2 rho = transcript.challenge_ext("pcs.zk_rho");
-    claim += rho * mu;
-    std::vector<Fp2>& u = mask.table;  // M is not needed in evaluation form any more
-    const int64_t size = static_cast<int64_t>(u.size());
-#pragma omp parallel for if (size >= 65536) schedule(static)
-    for (int64_t i = 0; i < size; ++i) u[i] = rho * u[i] + data.table[i];
-    phase = run_commit_phase(std::span<const Fp2>(u), std::move(w), claim, schedule, params, transcript, proof);
+  const std::span<const Fp> t(data.table);
+  if (base_mask) {
+    phase = run_masked_commit_phase(t, std::span<const Fp>(mask.table), std::move(w), claim, schedule, params,
+                                    transcript, proof);
     mask.table = {};
+  } else if (masked) {
+    phase = run_masked_commit_phase(t, std::span<const Fp2>(mask_ext.table), std::move(w), claim, schedule, params,
+                                    transcript, proof);
+    mask_ext.table = {};
   } else {
-    phase = run_commit_phase(std::span<const Fp>(data.table), std::move(w), claim, schedule, params, transcript, proof);
+    const std::array<Fp2, 3> g = round_sums(std::span<const Fp2>(w), t)[0];
+    phase = run_commit_phase(t, std::move(w), claim, g, schedule, params, transcript, proof);
   }
 
   // 4. The last message in clear, as monomial coefficients (= the univariate's coefficients).
@@ -578,13 +636,14 @@ OpeningProof open(const ProverData& data, const ClaimSet& claim_set, Transcript&
       for (size_t r : unique) {
         proof.layer0_rows.insert(proof.layer0_rows.end(), data.codeword.begin() + r * width,
                                  data.codeword.begin() + (r + 1) * width);
-        if (params.masked_opening()) {
-          proof.mask_rows.insert(proof.mask_rows.end(), mask.codeword.begin() + r * width,
-                                 mask.codeword.begin() + (r + 1) * width);
+        if (base_mask) {
+          append_mask_row(proof.mask_rows, std::span<const Fp>(mask.codeword).subspan(r * width, width));
+        } else if (masked) {
+          append_mask_row(proof.mask_rows, std::span<const Fp2>(mask_ext.codeword).subspan(r * width, width));
         }
       }
       proof.merkle.push_back(data.tree->open(unique));
-      if (params.masked_opening()) proof.mask_merkle = mask.tree->open(unique);
+      if (masked) proof.mask_merkle = (base_mask ? mask.tree : mask_ext.tree)->open(unique);
     } else {
       const std::vector<Fp2>& cw = phase.layers[layer - 1];
       std::vector<Fp2> opened;
@@ -623,6 +682,7 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
   const size_t num_layers = schedule.num_layers();
   const bool hiding = params.hiding;  // salted leaves
   const bool masked = params.masked_opening();  // the opening runs on T + rho*M
+  const bool base_mask = masked && detail::opening_mask_in_base_field(schedule, params.num_queries);
 
   // Shape first, so that nothing below indexes out of range on a hostile proof.
   if (proof.mask_root.has_value() != masked || proof.mask_value.has_value() != masked) reject("proof shape: mask");
@@ -710,14 +770,21 @@ void verify(const Commitment& commitment, const ClaimSet& claim_set, const Openi
     // Layer 0 in hiding mode: the rows of U are T's rows plus rho times M's, both authenticated.
     std::vector<Fp2> u_rows;
     if (layer == 0 && masked) {
-      if (proof.mask_rows.size() != unique.size() * width) reject("query openings: mask rows have the wrong number of symbols");
+      const size_t words = base_mask ? 1 : 2;  // F_p words per symbol of M
+      if (proof.mask_rows.size() != unique.size() * width * words) reject("query openings: mask rows have the wrong number of symbols");
       if (proof.mask_merkle.salts.size() != unique.size()) reject("query openings: mask salts");
+      std::vector<Fp2> m_rows(unique.size() * width);
+      for (size_t i = 0; i < m_rows.size(); ++i) {
+        m_rows[i] = base_mask ? Fp2(proof.mask_rows[i]) : Fp2(proof.mask_rows[2 * i], proof.mask_rows[2 * i + 1]);
+      }
       for (size_t a = 0; a < unique.size(); ++a) {
-        leaves[a] = MerkleTree::hash_row(std::span<const Fp2>(proof.mask_rows).subspan(a * width, width), &proof.mask_merkle.salts[a]);
+        const Salt* salt = &proof.mask_merkle.salts[a];
+        leaves[a] = base_mask ? MerkleTree::hash_row(std::span<const Fp>(proof.mask_rows).subspan(a * width, width), salt)
+                              : MerkleTree::hash_row(std::span<const Fp2>(m_rows).subspan(a * width, width), salt);
       }
       if (!MerkleTree::verify(*proof.mask_root, num_rows, unique, leaves, proof.mask_merkle)) reject("Merkle proof of the mask rows");
-      u_rows.resize(proof.mask_rows.size());
-      for (size_t i = 0; i < u_rows.size(); ++i) u_rows[i] = rho * proof.mask_rows[i] + proof.layer0_rows[i];
+      u_rows.resize(m_rows.size());
+      for (size_t i = 0; i < u_rows.size(); ++i) u_rows[i] = rho * m_rows[i] + proof.layer0_rows[i];
     }
 
     // The previous layer's folds must reappear as symbols of this layer's rows.

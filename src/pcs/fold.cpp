@@ -26,6 +26,19 @@ Schedule make_schedule(unsigned n, const PcsParams& params) {
   return s;
 }
 
+bool opening_mask_in_base_field(const Schedule& schedule, unsigned num_queries) {
+  // Each revealed K value is two F_p-dimensions of M, each revealed layer-0 symbol of M's codeword
+  // one. A folded layer cannot reveal more than its message's dimension, whatever is opened.
+  uint64_t revealed = 2 + 6 * uint64_t(schedule.s) + 2 * (uint64_t(1) << schedule.final_vars());
+  for (size_t i = 0; i < schedule.num_layers(); ++i) {
+    const unsigned k = schedule.k[i];
+    const uint64_t rows = uint64_t(1) << (schedule.layer_log_size(i) - k);
+    const uint64_t symbols = std::min<uint64_t>(rows, num_queries) << k;
+    revealed += i == 0 ? symbols : 2 * std::min(symbols, uint64_t(1) << (schedule.n - schedule.first_round(i)));
+  }
+  return 2 * revealed <= (uint64_t(1) << schedule.n);
+}
+
 CosetFolder::CosetFolder(unsigned max_k) {
   if (max_k > kMaxFoldArityLog) throw Error("fold arity 2^" + std::to_string(max_k) + " too large");
   zinv_.resize(max_k + 1);

@@ -37,6 +37,12 @@ struct Schedule {
 
 Schedule make_schedule(unsigned n, const PcsParams& params);
 
+// Whether a zero-knowledge opening may draw its fresh mask table M from F_p^N instead of K^N: true
+// when a generous count of the F_p-dimensions of M that one opening reveals is at most N/2
+// (docs/pcs.md, "Zero knowledge"). Tiny tables, and parameters that send most of the table as the
+// final message, keep the K-valued mask. Prover and verifier both derive it from the schedule.
+bool opening_mask_in_base_field(const Schedule& schedule, unsigned num_queries);
+
 // Folds the 2^k symbols of one coset g*<zeta_{2^k}> (bit-reversed order, the layout of a Merkle
 // row) k times. Each step maps the pair (P(y), P(-y)) at adjacent positions to
 // P_e(y^2) + alpha * P_o(y^2): exactly the coefficient map c'_j = c_{2j} + alpha c_{2j+1} that

@@ -34,7 +34,8 @@ struct PcsParams {
   // Folding stops when the message has at most 2^final_log_size coefficients; those are sent.
   unsigned final_log_size = 8;
   // Zero-knowledge openings: salted Merkle leaves, a random mask polynomial in the packing, and
-  // each opening run on T + rho*M for a fresh random table M (docs/pcs.md, "Zero knowledge").
+  // each opening run on T + rho*M for a fresh random table M, over F_p except for tiny tables
+  // (docs/pcs.md, "Zero knowledge").
   bool hiding = false;
   // With `hiding`: whether each opening is also zero-knowledge (the fresh mask table M above).
   // Without it, a hiding commitment keeps its salted leaves and top-subcube mask but opens like a
@@ -128,7 +129,9 @@ struct OpeningProof {
   std::vector<Fp2> final_coefficients;            // monomial coefficients of the last message
   uint64_t pow_nonce = 0;
   std::vector<Fp> layer0_rows;                    // opened rows of layer 0 (sorted, unique)
-  std::vector<Fp2> mask_rows;                     // hiding mode: M's codeword at the same rows
+  // Hiding mode: M's codeword at the same rows, as F_p words: one per symbol when M is drawn from
+  // F_p^N (detail::opening_mask_in_base_field), else two per symbol (c0 then c1).
+  std::vector<Fp> mask_rows;
   MerkleMultiProof mask_merkle;                   // hiding mode: their multi-proof
   std::vector<std::vector<Fp2>> folded_rows;      // opened rows of layers 1 .. L-1
   std::vector<MerkleMultiProof> merkle;           // one multi-proof per layer 0 .. L-1

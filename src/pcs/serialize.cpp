@@ -9,8 +9,9 @@ namespace zk::pcs {
 
 namespace {
 
-// Version 2: zero-knowledge openings (mask root, mask rows and their multi-proof).
-constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 2};
+// Version 2: zero-knowledge openings (mask root, mask rows and their multi-proof). Version 3: the
+// mask rows as F_p words (a base-field mask gives one per symbol).
+constexpr std::array<uint8_t, 8> kProofMagic = {'Z', 'K', 'P', 'C', 'S', 'P', 'F', 3};
 constexpr std::array<uint8_t, 8> kCommitmentMagic = {'Z', 'K', 'P', 'C', 'S', 'C', 'M', 1};
 
 // The magic's last byte is the format version: a mismatch in either is one error.
@@ -44,7 +45,7 @@ std::vector<uint8_t> serialize(const OpeningProof& proof) {
   for (Fp v : proof.layer0_rows) w.fp(v);
   if (hiding) {
     w.count(proof.mask_rows.size());
-    for (Fp2 v : proof.mask_rows) w.fp2(v);
+    for (Fp v : proof.mask_rows) w.fp(v);
   } else if (!proof.mask_rows.empty()) {
     throw Error("pcs proof: mask rows without a mask");
   }
@@ -87,8 +88,8 @@ OpeningProof deserialize_opening_proof(std::span<const uint8_t> bytes) {
   proof.layer0_rows.resize(r.count(8));
   for (Fp& v : proof.layer0_rows) v = r.fp();
   if (has_mask) {
-    proof.mask_rows.resize(r.count(16));
-    for (Fp2& v : proof.mask_rows) v = r.fp2();
+    proof.mask_rows.resize(r.count(8));
+    for (Fp& v : proof.mask_rows) v = r.fp();
   }
   // Each list costs at least its 4-byte length, which bounds the outer counts too.
   proof.folded_rows.resize(r.count(4));

@@ -111,7 +111,7 @@ std::vector<Fp> field_elements(const io::Proof& p, bool weights_private) {
       for (Fp2 v : r) add(v);
     for (Fp2 v : o->final_coefficients) add(v);
     for (Fp v : o->layer0_rows) out.push_back(v);
-    for (Fp2 v : o->mask_rows) add(v);
+    for (Fp v : o->mask_rows) out.push_back(v);  // F_p words (docs/pcs.md: the mask is over F_p)
     for (const auto& rows : o->folded_rows)
       for (Fp2 v : rows) add(v);
   }

@@ -283,7 +283,7 @@ std::vector<std::pair<std::string, std::pair<size_t, size_t>>> sections(const Op
   add("final polynomial", 4 + 16 * p.final_coefficients.size());
   add("pow nonce", 8);
   add("layer 0 rows", 4 + 8 * p.layer0_rows.size());
-  if (p.mask_value) add("mask rows", 4 + 16 * p.mask_rows.size());
+  if (p.mask_value) add("mask rows", 4 + 8 * p.mask_rows.size());
   add("folded count", 4);
   for (size_t i = 0; i < p.folded_rows.size(); ++i) add("folded rows " + std::to_string(i), 4 + 16 * p.folded_rows[i].size());
   add("merkle count", 4);
@@ -589,7 +589,7 @@ std::map<std::string, std::vector<uint64_t>> revealed(const OpeningProof& p) {
   }
   for (size_t i = 0; i < p.final_coefficients.size(); ++i) add2("final " + std::to_string(i), p.final_coefficients[i]);
   for (Fp v : p.layer0_rows) out["layer 0 rows"].push_back(v.value());
-  for (Fp2 v : p.mask_rows) add2("mask rows", v);
+  for (Fp v : p.mask_rows) out["mask rows"].push_back(v.value());
   for (size_t l = 0; l < p.folded_rows.size(); ++l) {
     for (Fp2 v : p.folded_rows[l]) add2("layer " + std::to_string(l + 1) + " rows", v);
   }
@@ -606,11 +606,20 @@ double chi_square_low_bits(const std::vector<uint64_t>& sample) {
   return chi;
 }
 
+// F_p words per opened symbol of the opening mask M: 1 when it is drawn from F_p^N, 2 from K^N.
+size_t mask_words_per_symbol(const OpeningProof& p) { return p.mask_rows.size() / p.layer0_rows.size(); }
+
+// Data of 2^10 + 8 entries commits a 2^11 table under small_zk_params: the opening mask is over
+// F_p. Data of 64 + 8 entries commits a 2^7 table, too small for that: its mask stays over K.
+std::vector<std::vector<Fp>> small_zk_data(bool base_field_mask) {
+  return {random_fp_vector(base_field_mask ? 1024 : 64), random_fp_vector(8)};
+}
+
 // For `runs` commitments and openings of the SAME data and claims, the largest chi-square over all
 // kinds of revealed element (per position for the fixed-position kinds; opened rows, whose
 // positions move with the queries, pooled per layer), and the kind that reached it.
-std::pair<double, std::string> worst_chi_square(bool hiding, int runs) {
-  const std::vector<std::vector<Fp>> polys = {random_fp_vector(64), random_fp_vector(8)};
+std::pair<double, std::string> worst_chi_square(bool hiding, bool base_field_mask, int runs) {
+  const std::vector<std::vector<Fp>> polys = small_zk_data(base_field_mask);
   const auto claims = make_claims(polys, 2);
   std::map<std::string, std::vector<std::vector<uint64_t>>> per_position;
   std::map<std::string, std::vector<uint64_t>> pooled;
@@ -619,6 +628,7 @@ std::pair<double, std::string> worst_chi_square(bool hiding, int runs) {
     auto [c, data] = commit(polys, small_zk_params(hiding));
     const OpeningProof proof = prove(*data, claims);
     check(c, claims, proof);
+    if (hiding) EXPECT_EQ(mask_words_per_symbol(proof), base_field_mask ? 1u : 2u);
     for (auto& [kind, values] : revealed(proof)) {
       if (kind.find("rows") != std::string::npos) {
         pooled[kind].insert(pooled[kind].end(), values.begin(), values.end());
@@ -643,11 +653,40 @@ std::pair<double, std::string> worst_chi_square(bool hiding, int runs) {
 // output (independent uniform U, rho and top-mask symbols) is what a real proof looks like. 70 is
 // beyond the 1e-8 tail of chi-square(15); a value that depends only on the data (as everything
 // does without hiding) scores ~200 * 15 = 3000.
+// Both masks are checked: over F_p (U = T + rho*M is then far from uniform on K^N, only the
+// functionals an opening reveals are) and over K (tiny tables).
 TEST(PcsZeroKnowledge, RevealedElementsAreUniformForFixedData) {
-  const auto [zk, zk_kind] = worst_chi_square(true, 200);
-  EXPECT_LT(zk, 70.0) << zk_kind;
-  const auto [plain, plain_kind] = worst_chi_square(false, 200);
-  EXPECT_GT(plain, 1000.0) << "the test must be able to see a leak: " << plain_kind;
+  for (bool base_field_mask : {true, false}) {
+    const auto [zk, zk_kind] = worst_chi_square(true, base_field_mask, 200);
+    EXPECT_LT(zk, 70.0) << zk_kind << (base_field_mask ? " (F_p mask)" : " (K mask)");
+    const auto [plain, plain_kind] = worst_chi_square(false, base_field_mask, 200);
+    EXPECT_GT(plain, 1000.0) << "the test must be able to see a leak: " << plain_kind;
+  }
+}
+
+// Where the base-field mask applies: at the defaults every hiding table (n >= 12) qualifies; a
+// table sent (almost) whole as the final message does not, since U itself would be revealed and
+// U = T + rho*M with M over F_p determines T once rho is not in F_p.
+TEST(PcsZeroKnowledge, BaseFieldMaskOnlyWhereFewFunctionalsAreRevealed) {
+  const PcsParams defaults = test_params(true);
+  for (unsigned n = 12; n <= 28; ++n) {
+    EXPECT_TRUE(detail::opening_mask_in_base_field(detail::make_schedule(n, defaults), defaults.num_queries)) << n;
+  }
+  PcsParams wide_final = defaults;
+  wide_final.final_log_size = 12;
+  EXPECT_FALSE(detail::opening_mask_in_base_field(detail::make_schedule(12, wide_final), wide_final.num_queries));
+  EXPECT_FALSE(detail::opening_mask_in_base_field(detail::make_schedule(13, wide_final), wide_final.num_queries));
+  PcsParams many_queries = defaults;
+  many_queries.num_queries = 1024;
+  EXPECT_FALSE(detail::opening_mask_in_base_field(detail::make_schedule(14, many_queries), 1024));
+  EXPECT_TRUE(detail::opening_mask_in_base_field(detail::make_schedule(20, many_queries), 1024));
+  // Such a table still opens, with the K mask, and verifies.
+  const std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 10)};
+  auto [c, data] = commit(polys, wide_final);
+  const auto claims = make_claims(polys, 2);
+  const OpeningProof proof = prove(*data, claims);
+  EXPECT_EQ(mask_words_per_symbol(proof), 2u);
+  EXPECT_NO_THROW(check(c, claims, proof));
 }
 
 TEST(PcsZeroKnowledge, TwoOpeningsOfTheSameStatementDiffer) {
@@ -694,29 +733,40 @@ TEST(PcsZeroKnowledge, NoCommittedEntryAppearsInTheProof) {
 }
 
 // The parts a hiding opening adds are each bound: a changed mu, mask root or mask row, or a
-// mask opening taken from another proof, is rejected.
+// mask opening taken from another proof, is rejected -- with the F_p mask and with the K mask. Mask
+// rows of the other mask's width (a K-valued M where F_p is expected, or half of a K mask) are
+// refused too.
 TEST(PcsZeroKnowledge, MaskPartsAreBound) {
   const std::vector<std::vector<Fp>> polys = {random_fp_vector(size_t(1) << 11), random_fp_vector(32)};
   PcsParams params = test_params(true);
   params.fold_arity_log = 3;
-  auto [c, data] = commit(polys, params);
   const auto claims = make_claims(polys, 2);
-  const OpeningProof good = prove(*data, claims), other = prove(*data, claims);
-  std::vector<OpeningProof> bad(7, good);
-  *bad[0].mask_value += Fp2::one();
-  (*bad[1].mask_root)[0] ^= 1;
-  bad[2].mask_rows[5] += Fp2::one();
-  bad[3].mask_rows = other.mask_rows;
-  bad[3].mask_merkle = other.mask_merkle;
-  bad[4].mask_root = other.mask_root;
-  bad[5].mask_merkle.salts[0][0] ^= 1;
-  bad[6].mask_rows.clear();
-  for (size_t i = 0; i < bad.size(); ++i) EXPECT_TRUE(rejects(c, claims, bad[i])) << i;
+  for (bool base_field_mask : {true, false}) {
+    // 2^12 entries at the defaults: F_p mask. With final_log_size 11 the table is nearly all final
+    // message: K mask.
+    params.final_log_size = base_field_mask ? 8 : 11;
+    auto [c, data] = commit(polys, params);
+    const OpeningProof good = prove(*data, claims), other = prove(*data, claims);
+    ASSERT_EQ(mask_words_per_symbol(good), base_field_mask ? 1u : 2u);
+    ASSERT_NO_THROW(check(c, claims, good));
+    std::vector<OpeningProof> bad(9, good);
+    *bad[0].mask_value += Fp2::one();
+    (*bad[1].mask_root)[0] ^= 1;
+    bad[2].mask_rows[5] += Fp::one();
+    bad[3].mask_rows = other.mask_rows;
+    bad[3].mask_merkle = other.mask_merkle;
+    bad[4].mask_root = other.mask_root;
+    bad[5].mask_merkle.salts[0][0] ^= 1;
+    bad[6].mask_rows.clear();
+    bad[7].mask_rows.insert(bad[7].mask_rows.end(), good.mask_rows.begin(), good.mask_rows.end());
+    bad[8].mask_rows.resize(good.mask_rows.size() / 2);
+    for (size_t i = 0; i < bad.size(); ++i) EXPECT_TRUE(rejects(c, claims, bad[i])) << i << " " << base_field_mask;
+  }
   // Without hiding a proof carries no mask parts, and one that does is rejected.
   auto [c2, data2] = commit(polys, test_params(false));
   OpeningProof plain = prove(*data2, claims);
   ASSERT_NO_THROW(check(c2, claims, plain));
-  plain.mask_rows.push_back(Fp2::one());
+  plain.mask_rows.push_back(Fp::one());
   EXPECT_TRUE(rejects(c2, claims, plain));
 }
 
@@ -739,7 +789,7 @@ TEST(PcsHiding, HidingCommitmentWithPlainOpening) {
   tampered.final_coefficients.at(0) += Fp2::one();
   EXPECT_TRUE(rejects(c, claims, tampered));
   OpeningProof with_mask = proof;
-  with_mask.mask_rows.push_back(Fp2::one());
+  with_mask.mask_rows.push_back(Fp::one());
   EXPECT_TRUE(rejects(c, claims, with_mask));
   // The commitment's bytes carry the flag; the masked-opening verifier refuses a plain proof.
   const Commitment back = deserialize_commitment(serialize(c));
