@@ -56,10 +56,13 @@ std::optional<std::string> zero_knowledge_obstacle(const Plan& plan) {
     if (!def || !def->proof || !def->proof->zk) return node.where() + " has no zero-knowledge proof yet";
   }
   // Twin claims per tensor, generously: two from the node that makes it (its output claim and the
-  // mask term of the node's sumcheck), two per use by a node (a final evaluation, a mask term or
-  // a value revealed inside another: conv's M_X(pi)), one per lookup column, two for an input's
-  // range check. Each claim needs one more real entry of the mask's support.
+  // mask term of the node's sumcheck; none for inputs and weights), two per use by a node (a final
+  // evaluation, a mask term or a value revealed inside another: conv's M_X(pi)), one per lookup
+  // column, two for an input's range check. Each claim needs one more real entry of the mask's
+  // support.
   std::vector<size_t> needed(plan.num_tensors(), 2);
+  for (int t : plan.graph.inputs) needed[t] = 0;
+  for (const auto& [t, value] : plan.graph.constants) needed[t] = 0;
   for (const auto& node : plan.graph.nodes) {
     for (int t : node.inputs) {
       if (t >= 0) needed[t] += 2;

@@ -102,7 +102,7 @@ TEST(Api, visibility_is_chosen_at_compile_time_and_reported_by_every_key) {
     EXPECT_EQ(v.input, zkinfer::Visibility::Private);
     EXPECT_EQ(v.weights, zkinfer::Visibility::Private);
     EXPECT_EQ(v.output, zkinfer::Visibility::Public);
-    EXPECT_FALSE(v.zero_knowledge);
+    EXPECT_TRUE(v.zero_knowledge);  // every layer of the fixture has a zero-knowledge proof
   }
   zkinfer::CompileOptions open;
   open.input = open.weights = zkinfer::Visibility::Public;

@@ -118,7 +118,7 @@ TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
   EXPECT_GT(j["proof_bytes"].get<size_t>(), 0u);
   EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
   EXPECT_EQ(j["visibility"]["input"], "private");
-  EXPECT_EQ(j["zero_knowledge"], false);
+  EXPECT_EQ(j["zero_knowledge"], true);
   EXPECT_EQ(j["input_commitment"], path("p.commit"));
 
   r = run("verify --vk " + path("mlp.vk") + " --proof " + path("p.proof") + " --input " + path("in.json") +
@@ -128,7 +128,7 @@ TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
   EXPECT_EQ(j["verified"], true);
   EXPECT_EQ(j["outputs"][0]["data"].size(), 4u);
   EXPECT_TRUE(j["inputs"].empty()) << "a private input is not reported";
-  EXPECT_EQ(j["zero_knowledge"], false);
+  EXPECT_EQ(j["zero_knowledge"], true);
   EXPECT_NE(j["input_commitment"].get<std::string>().find("recomputed"), std::string::npos) << r.out;
 
   // A rejected proof: still one JSON document on stdout, exit 1, the reason also on stderr.
@@ -147,8 +147,8 @@ TEST_F(CliOutput, json_output_parses_for_run_prove_verify_inspect) {
     ASSERT_EQ(r.code, 0) << r.err;
     j = json::parse(r.out);
     EXPECT_TRUE(j.contains("kind")) << r.out;
-    // Every file says what is private and that proofs are not zero-knowledge yet.
-    if (std::string(f) != "p.commit") EXPECT_EQ(j["zero_knowledge"], false) << f << ": " << r.out;
+    // Every file says what is private and that its proofs are zero-knowledge.
+    if (std::string(f) != "p.commit") EXPECT_EQ(j["zero_knowledge"], true) << f << ": " << r.out;
     if (std::string(f) != "p.proof" && std::string(f) != "p.commit") {
       EXPECT_EQ(j["visibility"]["weights"], "private") << f;
     }

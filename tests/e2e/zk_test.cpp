@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "accepts.hpp"
 #include "circuit/plan.hpp"
@@ -81,39 +82,55 @@ Proven prove(const circuit::Visibility& vis, const prover::Keys* keys = nullptr)
   return p;
 }
 
-// Every field element of a proof, as base-field coordinates (both of each K element); without the
-// opening of public weights' commitment, a placeholder of one zero entry.
-std::vector<Fp> field_elements(const io::Proof& p, bool weights_private) {
-  std::vector<Fp> out;
-  auto add = [&](Fp2 v) { out.push_back(v.c0()), out.push_back(v.c1()); };
-  auto add_zk = [&](const sumcheck::ZkProof& z) {
-    add(z.mask_sum);
-    for (const auto& r : z.rounds)
-      for (Fp2 v : r) add(v);
-    add(z.mask_evaluation);
+// Every field element of a proof, as base-field coordinates (both of each K element), with where
+// it comes from; without the opening of public weights' commitment, a placeholder of one zero entry.
+struct Element {
+  Fp value;
+  std::string where;
+};
+std::vector<Element> field_elements(const io::Proof& p, bool weights_private) {
+  std::vector<Element> out;
+  auto add = [&](Fp2 v, const std::string& where) {
+    out.push_back({v.c0(), where + ".c0"});
+    out.push_back({v.c1(), where + ".c1"});
   };
-  for (const auto* group : {&p.nodes, &p.input_ranges})
-    for (const auto& n : *group) {
-      for (Fp2 v : n.values) add(v);
-      for (const auto& s : n.zk_sumchecks) add_zk(s);
+  auto add_zk = [&](const sumcheck::ZkProof& z, const std::string& where) {
+    add(z.mask_sum, where + " mask sum");
+    for (size_t r = 0; r < z.rounds.size(); ++r)
+      for (Fp2 v : z.rounds[r]) add(v, where + " round " + std::to_string(r));
+    add(z.mask_evaluation, where + " g(r)");
+  };
+  for (const auto* group : {&p.nodes, &p.input_ranges}) {
+    const std::string kind = group == &p.nodes ? "node " : "input range ";
+    for (size_t n = 0; n < group->size(); ++n) {
+      const auto& node = (*group)[n];
+      for (size_t i = 0; i < node.values.size(); ++i) add(node.values[i], kind + std::to_string(n) + " value " + std::to_string(i));
+      for (size_t i = 0; i < node.zk_sumchecks.size(); ++i) add_zk(node.zk_sumchecks[i], kind + std::to_string(n) + " sumcheck " + std::to_string(i));
     }
-  for (const auto& l : p.zk_lookups) {
-    for (Fp2 v : l.values) add(v);
-    for (const auto& s : l.sumchecks) add_zk(s);
   }
-  std::vector<const pcs::OpeningProof*> openings = {&p.witness_opening};
-  if (weights_private) openings.push_back(&p.weights_opening);
-  if (p.input_opening) openings.push_back(&*p.input_opening);
-  if (p.lookup_opening) openings.push_back(&*p.lookup_opening);
-  for (const auto* o : openings) {
-    if (o->mask_value) add(*o->mask_value);
+  for (size_t k = 0; k < p.zk_lookups.size(); ++k) {
+    for (size_t i = 0; i < p.zk_lookups[k].values.size(); ++i) add(p.zk_lookups[k].values[i], "lookup " + std::to_string(k) + " value " + std::to_string(i));
+    for (size_t i = 0; i < p.zk_lookups[k].sumchecks.size(); ++i) add_zk(p.zk_lookups[k].sumchecks[i], "lookup " + std::to_string(k) + " sumcheck " + std::to_string(i));
+  }
+  std::vector<std::pair<const pcs::OpeningProof*, std::string>> openings = {{&p.witness_opening, "witness opening"}};
+  if (weights_private) openings.emplace_back(&p.weights_opening, "weights opening");
+  if (p.input_opening) openings.emplace_back(&*p.input_opening, "input opening");
+  if (p.lookup_opening) openings.emplace_back(&*p.lookup_opening, "lookup opening");
+  for (const auto& [o, name] : openings) {
+    if (o->mask_value) add(*o->mask_value, name + " mu");
     for (const auto& r : o->sumcheck)
-      for (Fp2 v : r) add(v);
-    for (Fp2 v : o->final_coefficients) add(v);
-    for (Fp v : o->layer0_rows) out.push_back(v);
-    for (Fp v : o->mask_rows) out.push_back(v);  // F_p words (docs/pcs.md: the mask is over F_p)
+      for (Fp2 v : r) add(v, name + " round");
+    for (Fp2 v : o->final_coefficients) add(v, name + " final");
+    for (Fp v : o->layer0_rows) out.push_back({v, name + " layer-0 row"});
+    for (const auto& v : o->mask_rows) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Fp>) {
+        out.push_back({v, name + " mask row"});
+      } else {
+        add(v, name + " mask row");
+      }
+    }
     for (const auto& rows : o->folded_rows)
-      for (Fp2 v : rows) add(v);
+      for (Fp2 v : rows) add(v, name + " folded row");
   }
   return out;
 }
@@ -183,11 +200,10 @@ TEST(ZeroKnowledge, TheDecodedProofHoldsNoPrivateValueOrPlainEvaluation) {
     const auto elements = field_elements(p.proof, vis.weights_private);
     ASSERT_GT(elements.size(), 1000u);
     size_t found = 0;
-    for (size_t i = 0; i < elements.size(); ++i) {
-      if (secrets.count(elements[i].value())) {
+    for (const auto& e : elements) {
+      if (secrets.count(e.value.value())) {
         ++found;
-        ADD_FAILURE() << "field element " << i << " of " << elements.size() << " is a private value or plain evaluation ("
-                      << elements[i].value() << ")";
+        ADD_FAILURE() << e.where << " is a private value or a plain evaluation (" << e.value.value() << ")";
       }
     }
     EXPECT_EQ(found, 0u);
@@ -221,6 +237,7 @@ TEST(ZeroKnowledge, SentValuesAndOpenedSymbolsAreUniformOverProofs) {
   const layers::IntGraph graph = tiny_graph();
   const circuit::Visibility vis{};
   const prover::Keys keys = prover::setup(graph, fast_params(), vis);
+  ASSERT_TRUE(keys.vk.zero_knowledge);
   const circuit::Plan plan = circuit::make_plan(graph, vis);
   const std::vector<IntTensor> inputs = {IntTensor({2, 5}, {3, -7, 100, 0, 42, -100, 5, 6, -1, 77})};
   const circuit::Witness witness = circuit::make_witness(plan, inputs);
