@@ -122,16 +122,40 @@ inline Fp2 mask_evaluation(const layers::MaskTensor& m, std::span<const Fp2> poi
   return evaluate_mle(std::span<const Fp2>(table), point);
 }
 
+// The checks that stand in for the driver's openings in ZK mode, on the claims a verifier
+// recorded: twin claims against the masks directly (stand-in for the stacked opening), every Libra
+// g(point) claim against the g the prover sampled (stand-in for the mask pool). A plain claim on a
+// private tensor, or a twin claim on a public one, is a failure. Empty when all hold, else why not.
+inline std::string check_zk_claims(const circuit::Plan& plan, const circuit::Witness& witness,
+                                   const std::map<int, layers::MaskTensor>& masks,
+                                   const std::vector<layers::TensorClaim>& claims,
+                                   const circuit::ProverSession& prover, const circuit::VerifierSession& verifier) {
+  for (const auto& c : claims) {
+    const auto it = masks.find(c.tensor);
+    if ((it != masks.end()) != c.beta.has_value())
+      return "claim on '" + plan.names[c.tensor] + "' is " + (c.beta ? "a twin claim on a public" : "plain on a private") + " tensor";
+    Fp2 value = layers::evaluate_tensor(witness.values[c.tensor], c.point);
+    if (c.beta) value = (Fp2::one() - *c.beta) * value + *c.beta * mask_evaluation(it->second, c.point);
+    if (value != c.value) return "claim on '" + plan.names[c.tensor] + "' does not match the committed tensor";
+  }
+  const auto& sampled = prover.libra_masks();
+  const auto& opened = verifier.libra_claims();
+  if (sampled.size() != opened.size()) return "the proof's Libra masks and the verifier's mask claims differ in number";
+  for (size_t i = 0; i < opened.size(); ++i)
+    if (sampled[i].g.evaluate(opened[i].point) != opened[i].value)
+      return "Libra mask claim " + std::to_string(i) + " does not match the sampled mask";
+  return "";
+}
+
 struct ZkHarnessResult : HarnessResult {
   std::vector<layers::NodeProof> proofs;
   std::vector<layers::TensorClaim> prover_claims;
   circuit::Witness witness;
 };
 
-// run_layer_proofs in ZK mode (`edit_proof` changes the proofs between prover and verifier): the sessions run with enable_zk, twin claims are checked against
-// the masks directly (stand-in for the stacked opening), every Libra g(point) claim the verifier
-// records against the g the prover sampled (stand-in for the mask pool). A plain claim on a private
-// tensor is a failure: in ZK mode the verifier must never see one.
+// run_layer_proofs in ZK mode (`edit_proof` changes the proofs between prover and verifier): the
+// sessions run with enable_zk, and the verifier's claims go through check_zk_claims. A plain claim
+// on a private tensor is a failure: in ZK mode the verifier must never see one.
 inline ZkHarnessResult run_zk_layer_proofs(const layers::IntGraph& graph, const std::vector<layers::IntTensor>& inputs,
                                            const circuit::Visibility& visibility = {},
                                            const std::function<void(circuit::Plan&, circuit::Witness&)>& tamper = {},
@@ -159,32 +183,8 @@ inline ZkHarnessResult run_zk_layer_proofs(const layers::IntGraph& graph, const 
     out.reason = e.what();
     return out;
   }
-  for (const auto& c : claims) {
-    const auto it = masks.find(c.tensor);
-    if ((it != masks.end()) != c.beta.has_value()) {
-      out.reason = "claim on '" + plan.names[c.tensor] + "' is " + (c.beta ? "a twin claim on a public" : "plain on a private") + " tensor";
-      return out;
-    }
-    Fp2 value = layers::evaluate_tensor(out.witness.values[c.tensor], c.point);
-    if (c.beta) value = (Fp2::one() - *c.beta) * value + *c.beta * mask_evaluation(it->second, c.point);
-    if (value != c.value) {
-      out.reason = "claim on '" + plan.names[c.tensor] + "' does not match the committed tensor";
-      return out;
-    }
-  }
-  const auto& sampled = prover.libra_masks();
-  const auto& opened = verifier.libra_claims();
-  if (sampled.size() != opened.size()) {
-    out.reason = "the proof's Libra masks and the verifier's mask claims differ in number";
-    return out;
-  }
-  for (size_t i = 0; i < opened.size(); ++i) {
-    if (sampled[i].g.evaluate(opened[i].point) != opened[i].value) {
-      out.reason = "Libra mask claim " + std::to_string(i) + " does not match the sampled mask";
-      return out;
-    }
-  }
-  out.accepted = true;
+  out.reason = check_zk_claims(plan, out.witness, masks, claims, prover, verifier);
+  out.accepted = out.reason.empty();
   return out;
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 // Checks shared by the zero-knowledge layer tests (tests/layers/zk_*_test.cpp): the visibility
-// settings every family is proven under, a cheating prover that changes one witness entry, tampered
-// proof components, and the scan for plain evaluations among the sent values.
+// settings every family is proven under, honest proofs under all of them, no point twinned with two
+// betas, cheating provers that change one witness entry, tampered proof components, and the scan
+// for plain evaluations among the sent values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,36 @@ inline const std::vector<circuit::Visibility>& visibilities() {
 
 inline std::string vis(const circuit::Visibility& v) { return v.describe(); }
 
+// Two twin values of one tensor at one point with different betas give its plain evaluation there
+// (two equations in V~(p) and M_V~(p)): no proof may leave two such claims. With `scalars` false a
+// tensor of one entry is exempt: a private scalar output always gets two (the output claim and its
+// mask term's, both at the empty point), which docs/zk.md §1 leaves to the driver (twins widened by
+// extra variables).
+inline void expect_no_point_twinned_twice(const ZkHarnessResult& r, const std::string& what, bool scalars = false) {
+  std::map<std::vector<uint64_t>, Fp2> beta_at;  // by (tensor, point coordinates)
+  for (const auto& c : r.prover_claims) {
+    if (!c.beta || (!scalars && c.point.empty())) continue;
+    std::vector<uint64_t> key = {static_cast<uint64_t>(c.tensor)};
+    for (const Fp2& x : c.point) key.insert(key.end(), {x.c0().value(), x.c1().value()});
+    const auto [it, fresh] = beta_at.try_emplace(std::move(key), *c.beta);
+    EXPECT_TRUE(fresh || it->second == *c.beta) << what << ": tensor " << c.tensor
+                                                << " has twin claims at one point with two betas";
+  }
+}
+
+// Which twin-point check an honest run gets on top of being accepted.
+enum class TwinPoints { unchecked, except_scalars, all };
+
+// Honest proofs verify under every visibility.
+inline void expect_zk_accepts(const TestGraph& g, const std::string& what, TwinPoints twins = TwinPoints::unchecked) {
+  for (const auto& v : visibilities()) {
+    auto r = run_zk_layer_proofs(g.graph, g.inputs, v);
+    EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
+    if (twins != TwinPoints::unchecked)
+      expect_no_point_twinned_twice(r, what + ", " + vis(v), twins == TwinPoints::all);
+  }
+}
+
 // A cheating prover: the witness entry tensor[index] changed by delta before proving.
 inline void expect_rejected(const TestGraph& g, const circuit::Visibility& v, int tensor, int64_t index, int64_t delta,
                             const std::string& what) {
@@ -31,6 +64,27 @@ inline void expect_rejected(const TestGraph& g, const circuit::Visibility& v, in
   });
   EXPECT_FALSE(r.accepted) << what << ", " << vis(v) << ": changing tensor " << tensor << "[" << index << "] by "
                            << delta << " was accepted";
+}
+
+// The plain tests' "change any single committed value" prover in ZK mode (cheat_helpers.hpp's
+// expect_rejects_single_changes): up to `per_tensor` entries of every output and aux tensor of every
+// node, by +1 and -1, under every visibility. The ZK harness checks no lookups (the driver proves
+// them), so a tensor that only its lookup pins down (div's constant output) is left out with
+// `outputs = false`.
+inline void expect_zk_rejects_single_changes(const TestGraph& g, const std::string& what, int64_t per_tensor = 3,
+                                             bool outputs = true) {
+  const circuit::Plan plan = circuit::make_plan(g.graph);
+  std::vector<int> targets;
+  for (size_t n = 0; n < plan.graph.nodes.size(); ++n) {
+    if (outputs) targets.insert(targets.end(), plan.graph.nodes[n].outputs.begin(), plan.graph.nodes[n].outputs.end());
+    targets.insert(targets.end(), plan.node_aux[n].begin(), plan.node_aux[n].end());
+  }
+  for (const auto& v : visibilities())
+    for (int tensor : targets) {
+      const int64_t size = layers::numel(plan.shapes[tensor]), step = std::max<int64_t>(1, size / per_tensor);
+      for (int64_t i = 0; i < size; i += step)
+        for (int64_t delta : {1, -1}) expect_rejected(g, v, tensor, i, delta, what + " '" + plan.names[tensor] + "'");
+    }
 }
 
 // Every sent (twin) value, every value of every masked round polynomial, each mask sum and each

@@ -12,44 +12,14 @@ namespace {
 
 using testing::ConvCase;
 using testing::describe;
+using testing::expect_no_point_twinned_twice;
 using testing::expect_rejected;
 using testing::expect_rejects_tampered_components;
 using testing::expect_sends_no_plain_values;
+using testing::expect_zk_accepts;
+using testing::expect_zk_rejects_single_changes;
 using testing::vis;
 using testing::visibilities;
-
-void expect_honest_verifies(const testing::TestGraph& g, const std::string& what) {
-  for (const auto& v : visibilities()) {
-    auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
-    EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
-  }
-}
-
-// Every output entry of every node (up to `per_tensor` of them, spread over the tensor), changed by
-// +1 and by -1, under every visibility setting.
-void expect_rejects_output_changes(const testing::TestGraph& g, const std::string& what, size_t per_tensor) {
-  for (const auto& node : g.graph.nodes)
-    for (int y : node.outputs) {
-      const int64_t size = numel(g.graph.tensors[y].shape);
-      const int64_t step = std::max<int64_t>(1, size / static_cast<int64_t>(per_tensor));
-      for (const auto& v : visibilities())
-        for (int64_t i = 0; i < size; i += step)
-          for (int64_t delta : {1, -1}) expect_rejected(g, v, y, i, delta, what + " " + node.op + " output");
-    }
-}
-
-// Two twin values of one tensor at one point with different betas give its plain evaluation there
-// (two equations in V~(p) and M_V~(p)): no proof may leave two such claims. Scalars are exempt: a
-// private scalar output always gets two (the output claim and its mask term's, both at the empty
-// point), which docs/zk.md §1 leaves to the driver (twins widened by extra variables).
-void expect_no_point_opened_twice(const testing::ZkHarnessResult& r, const std::string& what) {
-  const auto& c = r.prover_claims;
-  for (size_t i = 0; i < c.size(); ++i)
-    for (size_t j = i + 1; j < c.size(); ++j)
-      EXPECT_FALSE(!c[i].point.empty() && c[i].tensor == c[j].tensor && c[i].point == c[j].point &&
-                   c[i].beta != c[j].beta)
-          << what << ": tensor " << c[i].tensor << " has claims " << i << " and " << j << " at one point";
-}
 
 testing::TestGraph sumpool_graph(const testing::OpCase& c) {
   return testing::single_node("sumpool", {c.x}, 1000, c.attrs, 21);
@@ -64,7 +34,7 @@ testing::TestGraph lookup_graph(const Shape& s) {
 // ---- conv ----
 
 TEST(ZkConvPoolProof, HonestConvVerifies) {
-  for (const auto& c : testing::conv_cases()) expect_honest_verifies(testing::conv_graph(c), describe(c));
+  for (const auto& c : testing::conv_cases()) expect_zk_accepts(testing::conv_graph(c), describe(c));
 }
 
 TEST(ZkConvPoolProof, ConvRejectsAnyChangedOutputValue) {
@@ -129,7 +99,7 @@ TEST(ZkConvPoolProof, ConvSendsNoPlainValues) {
       ASSERT_TRUE(r.accepted) << r.reason;
       const auto& values = r.proofs[0].values;
       ASSERT_EQ(values.size(), r.prover_claims.size() + 1) << describe(c);
-      expect_no_point_opened_twice(r, describe(c));
+      expect_no_point_twinned_twice(r, describe(c));
       const layers::TensorClaim *out = nullptr, *wc = nullptr;
       for (const auto& cl : r.prover_claims) {
         ASSERT_TRUE(cl.beta.has_value()) << "plain claim on tensor " << cl.tensor;
@@ -180,13 +150,13 @@ TEST(ZkConvPoolProof, PlainTapSumIsPhaseOnesValue) {
 // ---- sumpool, reduce_sum ----
 
 TEST(ZkConvPoolProof, HonestSumPoolAndReduceSumVerify) {
-  for (const auto& c : testing::sumpool_cases()) expect_honest_verifies(sumpool_graph(c), "sumpool " + c.name);
-  for (const auto& c : testing::reduce_sum_cases()) expect_honest_verifies(reduce_sum_graph(c), "reduce_sum " + c.name);
+  for (const auto& c : testing::sumpool_cases()) expect_zk_accepts(sumpool_graph(c), "sumpool " + c.name);
+  for (const auto& c : testing::reduce_sum_cases()) expect_zk_accepts(reduce_sum_graph(c), "reduce_sum " + c.name);
 }
 
 TEST(ZkConvPoolProof, SumPoolAndReduceSumRejectChangedOutputs) {
-  for (const auto& c : testing::sumpool_cases()) expect_rejects_output_changes(sumpool_graph(c), c.name, 10);
-  for (const auto& c : testing::reduce_sum_cases()) expect_rejects_output_changes(reduce_sum_graph(c), c.name, 10);
+  for (const auto& c : testing::sumpool_cases()) expect_zk_rejects_single_changes(sumpool_graph(c), c.name, 10);
+  for (const auto& c : testing::reduce_sum_cases()) expect_zk_rejects_single_changes(reduce_sum_graph(c), c.name, 10);
 }
 
 TEST(ZkConvPoolProof, SumPoolAndReduceSumRejectChangedInputs) {
@@ -213,7 +183,7 @@ TEST(ZkConvPoolProof, SumPoolAndReduceSumSendNoPlainValues) {
   for (const auto& c : testing::reduce_sum_cases()) graphs.emplace_back("reduce_sum " + c.name, reduce_sum_graph(c));
   for (const auto& [what, g] : graphs) {
     expect_sends_no_plain_values(g);
-    expect_no_point_opened_twice(testing::run_zk_layer_proofs(g.graph, g.inputs, {true, true, true}), what);
+    expect_no_point_twinned_twice(testing::run_zk_layer_proofs(g.graph, g.inputs, {true, true, true}), what);
   }
 }
 
@@ -223,7 +193,7 @@ TEST(ZkConvPoolProof, SumPoolAndReduceSumSendNoPlainValues) {
 // output value in the proof.
 
 TEST(ZkConvPoolProof, HonestLookupVerifies) {
-  for (const Shape& s : testing::lookup_shapes()) expect_honest_verifies(lookup_graph(s), shape_str(s));
+  for (const Shape& s : testing::lookup_shapes()) expect_zk_accepts(lookup_graph(s), shape_str(s));
 }
 
 TEST(ZkConvPoolProof, LookupSendsOneTwinValue) {
@@ -254,7 +224,7 @@ testing::TestGraph chain() {
   return t;
 }
 
-TEST(ZkConvPoolProof, HonestChainVerifies) { expect_honest_verifies(chain(), "chain"); }
+TEST(ZkConvPoolProof, HonestChainVerifies) { expect_zk_accepts(chain(), "chain"); }
 
 TEST(ZkConvPoolProof, ChainRejectsChangedIntermediates) {
   const auto g = chain();

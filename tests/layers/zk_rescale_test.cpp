@@ -15,6 +15,8 @@ namespace {
 
 using circuit::Visibility;
 using testing::expect_rejected;
+using testing::expect_zk_accepts;
+using testing::expect_zk_rejects_single_changes;
 using testing::single_node;
 using testing::vis;
 using testing::visibilities;
@@ -36,34 +38,16 @@ testing::TestGraph rescale_chain(const IntAttrs& a) {
 }
 
 TEST(ZkRescaleProof, HonestProofsVerify) {
-  for (const auto& c : rescale_cases())
-    for (const auto& v : visibilities()) {
-      auto g = rescale_node(c);
-      auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
-      EXPECT_TRUE(r.accepted) << c.name << ", " << vis(v) << ": " << r.reason;
-    }
+  for (const auto& c : rescale_cases()) expect_zk_accepts(rescale_node(c), c.name);
   for (const auto& a : {attrs(5, -100, 100), attrs(5, -1000, 1000), attrs(2, -5000, 5000)})
-    for (const auto& v : visibilities()) {
-      auto g = rescale_chain(a);
-      auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
-      EXPECT_TRUE(r.accepted) << "chain, " << vis(v) << ": " << r.reason;
-    }
+    expect_zk_accepts(rescale_chain(a), "chain");
 }
 
-// Every output and aux tensor: single entries changed by ±1 (the plain RejectsAnySingleChange).
+// The output and every aux tensor: single entries changed by ±1 (the plain RejectsAnySingleChange).
 TEST(ZkRescaleProof, RejectsAnySingleChange) {
   for (const auto& c : rescale_cases()) {
     if (c.name == "constant") continue;  // y is pinned by its interval lookup alone
-    const auto g = rescale_node(c, 11);
-    const auto plan = circuit::make_plan(g.graph);
-    std::vector<int> targets = {g.graph.outputs[0]};
-    targets.insert(targets.end(), plan.node_aux[0].begin(), plan.node_aux[0].end());
-    for (const auto& v : visibilities())
-      for (int t : targets) {
-        const int64_t size = numel(plan.shapes[t]);
-        for (int64_t i = 0; i < size; i += std::max<int64_t>(1, size / 3))
-          for (int64_t delta : {1, -1}) expect_rejected(g, v, t, i, delta, c.name + ", " + plan.names[t]);
-      }
+    expect_zk_rejects_single_changes(rescale_node(c, 11), c.name);
   }
 }
 
@@ -168,8 +152,8 @@ struct RangeRun {
   circuit::Witness witness;
 };
 
-// The range check of the graph's first input alone, in ZK mode, checked like run_zk_layer_proofs:
-// twin claims against the masks, Libra claims against the sampled g. `edit_plan` may change the
+// The range check of the graph's first input alone, in ZK mode, its claims checked by
+// proof_harness.hpp's check_zk_claims as run_zk_layer_proofs checks a node's. `edit_plan` may change the
 // range's layout before the witness is made (both sides use the edited plan).
 RangeRun run_zk_input_range(const testing::TestGraph& g,
                             const std::function<void(circuit::Plan&)>& edit_plan = {},
@@ -197,30 +181,8 @@ RangeRun run_zk_input_range(const testing::TestGraph& g,
     out.reason = e.what();
     return out;
   }
-  for (const auto& c : claims) {
-    if (!c.beta) {
-      out.reason = "plain claim on '" + plan.names[c.tensor] + "'";
-      return out;
-    }
-    const Fp2 plain = evaluate_tensor(out.witness.values[c.tensor], c.point);
-    if ((Fp2::one() - *c.beta) * plain + *c.beta * testing::mask_evaluation(masks.at(c.tensor), c.point) != c.value) {
-      out.reason = "claim on '" + plan.names[c.tensor] + "' does not match the committed tensor";
-      return out;
-    }
-  }
-  const auto& sampled = prover.libra_masks();
-  const auto& opened = verifier.libra_claims();
-  if (sampled.size() != opened.size()) {
-    out.reason = "Libra masks and mask claims differ in number";
-    return out;
-  }
-  for (size_t i = 0; i < opened.size(); ++i) {
-    if (sampled[i].g.evaluate(opened[i].point) != opened[i].value) {
-      out.reason = "Libra mask claim does not match the sampled mask";
-      return out;
-    }
-  }
-  out.accepted = true;
+  out.reason = testing::check_zk_claims(plan, out.witness, masks, claims, prover, verifier);
+  out.accepted = out.reason.empty();
   return out;
 }
 

@@ -4,8 +4,6 @@
 // attributes, the plain tests' cheating provers, tampered proof components, no plain values sent.
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "cheat_helpers.hpp"
 #include "layers/range_check.hpp"
 #include "zk_checks.hpp"
@@ -15,7 +13,10 @@ namespace {
 
 using circuit::Visibility;
 using testing::expect_rejected;
+using testing::expect_zk_accepts;
+using testing::expect_zk_rejects_single_changes;
 using testing::TestGraph;
+using testing::TwinPoints;
 using testing::vis;
 using testing::visibilities;
 
@@ -34,44 +35,6 @@ std::string describe(const Case& c) {
 
 TestGraph graph_of(const Case& c, int64_t bound = 1000, uint64_t seed = 17) {
   return testing::single_node(c.op, c.shapes, bound, c.attrs, seed);
-}
-
-// Honest proofs verify under every visibility, and no tensor gets twin claims at one point with two
-// betas (together they would give its plain evaluation there). Scalars are exempt: the output claim
-// and a claimed-sum part's mask term both sit at the empty point, which the driver's widened twin
-// masks must cover (docs/zk.md §1).
-void expect_honest(const TestGraph& g, const std::string& what) {
-  for (const auto& v : visibilities()) {
-    auto r = testing::run_zk_layer_proofs(g.graph, g.inputs, v);
-    EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
-    std::map<std::vector<uint64_t>, Fp2> beta_at;  // by (tensor, point coordinates)
-    for (const auto& c : r.prover_claims) {
-      if (!c.beta || numel(r.witness.values[c.tensor].shape) == 1) continue;
-      std::vector<uint64_t> key = {static_cast<uint64_t>(c.tensor)};
-      for (const Fp2& x : c.point) key.insert(key.end(), {x.c0().value(), x.c1().value()});
-      const auto [it, fresh] = beta_at.try_emplace(std::move(key), *c.beta);
-      EXPECT_TRUE(fresh || it->second == *c.beta) << what << ", " << vis(v) << ": tensor " << c.tensor
-                                                  << " has twin claims at one point with two betas";
-    }
-  }
-}
-
-// Every output and aux tensor of every node, up to `per_tensor` entries each, changed by +1 and -1,
-// under every visibility: the ZK form of cheat_helpers.hpp's expect_rejects_single_changes.
-void expect_zk_rejects_single_changes(const TestGraph& g, const std::string& what, size_t per_tensor) {
-  const circuit::Plan plan = circuit::make_plan(g.graph);
-  std::vector<int> targets;
-  for (size_t n = 0; n < plan.graph.nodes.size(); ++n) {
-    targets.insert(targets.end(), plan.graph.nodes[n].outputs.begin(), plan.graph.nodes[n].outputs.end());
-    targets.insert(targets.end(), plan.node_aux[n].begin(), plan.node_aux[n].end());
-  }
-  for (const auto& v : visibilities())
-    for (int t : targets) {
-      const int64_t size = numel(plan.shapes[t]);
-      const int64_t step = std::max<int64_t>(1, size / static_cast<int64_t>(per_tensor));
-      for (int64_t i = 0; i < size; i += step)
-        for (int64_t delta : {1, -1}) expect_rejected(g, v, t, i, delta, what + " '" + plan.names[t] + "'");
-    }
 }
 
 // ---- the shape family ----
@@ -148,7 +111,7 @@ std::vector<Case> shape_cases() {
 }
 
 TEST(ZkShapeProof, HonestProofsVerify) {
-  for (const auto& c : shape_cases()) expect_honest(graph_of(c), describe(c));
+  for (const auto& c : shape_cases()) expect_zk_accepts(graph_of(c), describe(c), TwinPoints::except_scalars);
 }
 
 // Sources of different visibility: an input concatenated with a constant (weights), and a
@@ -162,7 +125,7 @@ TEST(ZkShapeProof, HonestProofsWithConstantSourcesVerify) {
   const int e = g.graph.add_constant("e", testing::random_tensor({6, 3}, 100, 5), 0, 1.0);
   const int r = testing::add_op(g.graph, "gather", {e}, {{"axis", {0}}, {"indices", {5, 0, 2}}, {"indices_shape", {3}}});
   g.graph.outputs = {c, r};
-  expect_honest(g, "concat(w, x), gather(e)");
+  expect_zk_accepts(g, "concat(w, x), gather(e)", TwinPoints::except_scalars);
 }
 
 TEST(ZkShapeProof, RejectsAnyChangedOutput) {
@@ -199,7 +162,7 @@ TEST(ZkShapeProof, ChainVerifiesAndRejectsChangedIntermediates) {
   const int b = testing::add_op(g.graph, "transpose", {a}, {{"perm", {1, 0}}});
   const int c = testing::add_op(g.graph, "pad", {b}, {{"pads", {0, 1, 1, 0}}, {"value", {0}}});
   g.graph.outputs = {testing::add_op(g.graph, "slice", {c}, {{"starts", {0, 1}}, {"steps", {2, 2}}, {"counts", {3, 3}}})};
-  expect_honest(g, "shape chain");
+  expect_zk_accepts(g, "shape chain", TwinPoints::except_scalars);
   for (const auto& v : visibilities())
     for (int t : {a, b, c})
       for (int64_t i = 0; i < 30; i += 7) expect_rejected(g, v, t, i, 1, "intermediate");
@@ -252,8 +215,9 @@ std::vector<Case> max_cases() {
 
 TEST(ZkMaxProof, HonestProofsVerify) {
   for (const auto& c : max_cases()) {
-    expect_honest(graph_of(c, 1000, 31), describe(c));
-    expect_honest(graph_of(c, 2, 32), describe(c) + " (ties)");  // many ties, negative maxima
+    expect_zk_accepts(graph_of(c, 1000, 31), describe(c), TwinPoints::except_scalars);
+    // Many ties, negative maxima.
+    expect_zk_accepts(graph_of(c, 2, 32), describe(c) + " (ties)", TwinPoints::except_scalars);
   }
 }
 
@@ -265,7 +229,7 @@ TEST(ZkMaxProof, HonestProofWithConstantOperandVerifies) {
     g.inputs.push_back(testing::random_tensor({3, 5}, 100, 8));
     const int w = g.graph.add_constant("w", testing::random_tensor({5}, 100, 9), 0, 1.0);
     g.graph.outputs = {testing::add_op(g.graph, op, {x, w}, {})};
-    expect_honest(g, op + " against a constant");
+    expect_zk_accepts(g, op + " against a constant", TwinPoints::except_scalars);
   }
 }
 
@@ -274,7 +238,7 @@ TEST(ZkMaxProof, LargeBoundUsesSeveralLimbs) {
   for (const Case& c : {Case{"maxpool", {{1, 2, 5, 5}}, pool({2, 2}, {2, 2}, {1, 1, 0, 0}, {1, 1})},
                         Case{"max", {{3, 4}, {4}}, {}}, Case{"reduce_max", {{3, 4}}, {{"axes", {0}}}}}) {
     const auto g = graph_of(c, bound, 1);
-    expect_honest(g, describe(c));
+    expect_zk_accepts(g, describe(c), TwinPoints::except_scalars);
     expect_zk_rejects_single_changes(g, describe(c), 2);
   }
 }

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <map>
 
 #include "cheat_helpers.hpp"
 #include "zk_checks.hpp"
@@ -13,48 +12,13 @@
 namespace zk::layers {
 namespace {
 
-using testing::expect_rejected;
+using testing::expect_zk_accepts;
+using testing::expect_zk_rejects_single_changes;
 using testing::single_node;
 using testing::TestGraph;
+using testing::TwinPoints;
 using testing::vis;
 using testing::visibilities;
-
-// Honest proofs verify under every visibility, and no tensor gets twin claims at one point with two
-// betas (together they would give its plain evaluation there).
-void expect_zk_accepts(const TestGraph& t, const std::string& what) {
-  for (const auto& v : visibilities()) {
-    auto r = testing::run_zk_layer_proofs(t.graph, t.inputs, v);
-    EXPECT_TRUE(r.accepted) << what << ", " << vis(v) << ": " << r.reason;
-    std::map<std::vector<uint64_t>, Fp2> beta_at;  // by (tensor, point coordinates)
-    for (const auto& c : r.prover_claims) {
-      if (!c.beta) continue;
-      std::vector<uint64_t> key = {static_cast<uint64_t>(c.tensor)};
-      for (const Fp2& x : c.point) key.insert(key.end(), {x.c0().value(), x.c1().value()});
-      const auto [it, fresh] = beta_at.try_emplace(std::move(key), *c.beta);
-      EXPECT_TRUE(fresh || it->second == *c.beta) << what << ": two twin claims on tensor " << c.tensor << " at one point";
-    }
-  }
-}
-
-// The plain tests' "change any single committed value" prover in ZK mode: up to `per_tensor`
-// entries of every output and aux tensor, by +1 and -1, under every visibility. The ZK harness
-// checks no lookups (the driver proves them), so a tensor that only its lookup pins down (div's
-// constant output) is left out with `outputs = false`.
-void expect_zk_rejects_single_changes(const TestGraph& t, const std::string& what, int64_t per_tensor = 3,
-                                      bool outputs = true) {
-  const circuit::Plan plan = circuit::make_plan(t.graph);
-  std::vector<int> targets;
-  for (size_t n = 0; n < plan.graph.nodes.size(); ++n) {
-    if (outputs) targets.insert(targets.end(), plan.graph.nodes[n].outputs.begin(), plan.graph.nodes[n].outputs.end());
-    targets.insert(targets.end(), plan.node_aux[n].begin(), plan.node_aux[n].end());
-  }
-  for (const auto& v : visibilities())
-    for (int tensor : targets) {
-      const int64_t size = numel(plan.shapes[tensor]), step = std::max<int64_t>(1, size / per_tensor);
-      for (int64_t i = 0; i < size; i += step)
-        for (int64_t delta : {1, -1}) expect_rejected(t, v, tensor, i, delta, what + " '" + plan.names[tensor] + "'");
-    }
-}
 
 // A cheating prover that edits several entries at once (`tamper`), under every visibility.
 void expect_zk_rejects(const TestGraph& t, const std::function<void(circuit::Plan&, circuit::Witness&)>& tamper,
@@ -97,15 +61,15 @@ std::vector<std::pair<std::string, TestGraph>> embedding_cases() {
 }
 
 TEST(ZkTransformerProof, HonestEmbeddingVerifies) {
-  for (const auto& [name, t] : embedding_cases()) expect_zk_accepts(t, "embedding " + name);
+  for (const auto& [name, t] : embedding_cases()) expect_zk_accepts(t, "embedding " + name, TwinPoints::all);
   // embedding -> add of a position table, as GPT's input stage: the claim on the output meets a
   // private intermediate tensor.
   TestGraph t = embedding_graph({9, 5}, {1, 3}, 13);
   const int pos = t.graph.add_constant("pos", testing::random_tensor({1, 3, 5}, 50, 14), 0, 1.0);
   const int y = t.graph.outputs[0];
   t.graph.outputs = {testing::add_op(t.graph, "add", {y, pos}, {{"shift_a", {0}}, {"shift_b", {0}}})};
-  expect_zk_accepts(t, "embedding chain");
-  if (find_layer("reshape")->proof->zk) expect_zk_accepts(t, "embedding chain");
+  expect_zk_accepts(t, "embedding chain", TwinPoints::all);
+  if (find_layer("reshape")->proof->zk) expect_zk_accepts(t, "embedding chain", TwinPoints::all);
 }
 
 TEST(ZkTransformerProof, EmbeddingRejectsCheats) {
@@ -194,18 +158,19 @@ std::vector<UnaryCase> softmax_cases() {
 }
 
 TEST(ZkTransformerProof, HonestSoftmaxVerifies) {
-  for (const auto& c : softmax_cases()) expect_zk_accepts(single_node("softmax", {c.shape}, c.bound, c.attrs, 5), c.name);
+  for (const auto& c : softmax_cases())
+    expect_zk_accepts(single_node("softmax", {c.shape}, c.bound, c.attrs, 5), c.name, TwinPoints::all);
   // Ties for the maximum, gaps far beyond the table (e = 0), a constant row.
   auto t = single_node("softmax", {{3, 5}}, 100, softmax_attrs(-1, 12));
   t.inputs[0].data = {7, 9, 9, -3, 0, 100, -100, -99, 100, 0, 4, 4, 4, 4, 4};
-  expect_zk_accepts(t, "ties");
+  expect_zk_accepts(t, "ties", TwinPoints::all);
   // Inside a chain: the softmax output is a private intermediate tensor.
   TestGraph c;
   const int x = c.graph.add_input("x", {3, 6}, 0, 1.0, 90);
   c.inputs.push_back(testing::random_tensor({3, 6}, 90, 4));
   const int y = testing::add_op(c.graph, "softmax", {x}, softmax_attrs(-1, 12));
   c.graph.outputs = {testing::add_op(c.graph, "mul_const", {y}, {{"c", {3}}})};
-  expect_zk_accepts(c, "softmax chain");
+  expect_zk_accepts(c, "softmax chain", TwinPoints::all);
 }
 
 TEST(ZkTransformerProof, SoftmaxRejectsCheats) {
@@ -258,18 +223,19 @@ const char* const kNormOps[] = {"layernorm", "rmsnorm"};
 TEST(ZkTransformerProof, HonestNormVerifies) {
   for (const char* op : kNormOps) {
     for (const auto& c : norm_cases())
-      expect_zk_accepts(single_node(op, {c.shape}, c.bound, c.attrs, 3), std::string(op) + " " + c.name);
+      expect_zk_accepts(single_node(op, {c.shape}, c.bound, c.attrs, 3), std::string(op) + " " + c.name,
+                        TwinPoints::all);
     // A constant group (variance 0), one at ±bound, a negative-mean group.
     auto t = single_node(op, {{3, 5}}, 1000, norm_attrs(-1, 1, 8));
     t.inputs[0].data = {7, 7, 7, 7, 7, 1000, -1000, 1000, -1000, 1000, -3, -900, -4, -5, -1};
-    expect_zk_accepts(t, std::string(op) + " extremes");
+    expect_zk_accepts(t, std::string(op) + " extremes", TwinPoints::all);
     // Inside a chain: the normalised tensor is a private intermediate.
     TestGraph c;
     const int x = c.graph.add_input("x", {3, 10}, 0, 1.0, 2000);
     c.inputs.push_back(testing::random_tensor({3, 10}, 2000, 6));
     const int z = testing::add_op(c.graph, op, {x}, norm_attrs(-1, 3, 8));
     c.graph.outputs = {testing::add_op(c.graph, "mul_const", {z}, {{"c", {-2}}})};
-    expect_zk_accepts(c, std::string(op) + " chain");
+    expect_zk_accepts(c, std::string(op) + " chain", TwinPoints::all);
   }
 }
 
@@ -348,12 +314,12 @@ std::vector<std::pair<std::string, TestGraph>> div_cases() {
 }
 
 TEST(ZkTransformerProof, HonestDivVerifies) {
-  for (const auto& [name, t] : div_cases()) expect_zk_accepts(t, "div " + name);
+  for (const auto& [name, t] : div_cases()) expect_zk_accepts(t, "div " + name, TwinPoints::all);
   // Halves round up, negative divisors flip the numerator: 7/2 → 4, −7/2 → −3, 7/−2 → −3, −7/−2 → 4.
   auto t = div_graph({6}, {6}, 10, 10, div_attrs(-100, 100));
   t.inputs[0].data = {7, -7, 7, -7, 5, -1};
   t.inputs[1].data = {2, 2, -2, -2, 10, 3};
-  expect_zk_accepts(t, "div signs");
+  expect_zk_accepts(t, "div signs", TwinPoints::all);
 }
 
 TEST(ZkTransformerProof, DivRejectsCheats) {
