@@ -206,6 +206,16 @@ std::array<std::array<Fp2, 3>, sizeof...(Tables)> round_sums(std::span<const Fp2
   return g;
 }
 
+// T + rho*M, read on the fly: the masked table of a zero-knowledge opening is never stored (it
+// would be N symbols of K written once and read once by the first round).
+template <typename F>
+struct MaskedTable {
+  std::span<const Fp> t;
+  std::span<const F> m;
+  Fp2 rho;
+  Fp2 operator[](size_t i) const { return rho * m[i] + t[i]; }
+};
+
 // Binds x_0 = alpha in both tables and returns the next round's sums from the same pass: the
 // tables are read once per round instead of twice (the sumcheck is memory-bound at 2^24).
 template <typename Table>
@@ -497,23 +507,22 @@ OpeningMask<F> sample_opening_mask(unsigned n, const Schedule& schedule, const P
   return m;
 }
 
-// Steps 3-4 of a zero-knowledge opening after M is committed and the batching drawn: mu = <M, W>,
-// rho, and the commit phase on U = T + rho*M.
+// Steps 3-4 of a zero-knowledge opening after M is committed and the batching drawn: one pass over
+// W gives T's and M's first-round sums, mu = <M, W> = g_M(0) + g_M(1), and after rho the first
+// round of T + rho*M as g_T + rho*g_M.
 template <typename F>
 CommitPhase run_masked_commit_phase(std::span<const Fp> t, std::span<const F> m, std::vector<Fp2> w, Fp2 claim,
                                     const Schedule& schedule, const PcsParams& params, Transcript& transcript,
                                     OpeningProof& proof) {
-  const Fp2 mu = inner_product(m, std::span<const Fp2>(w));
+  const auto [g_t, g_m] = round_sums(std::span<const Fp2>(w), t, m);
+  const Fp2 mu = g_m[0] + g_m[1];  // a hiding table has at least 4 entries, so there is a pair
   proof.mask_value = mu;
   transcript.absorb("pcs.zk_mask_sum", mu);
   const Fp2 rho = transcript.challenge_ext("pcs.zk_rho");
-  std::vector<Fp2> u(t.size());
-  const int64_t size = static_cast<int64_t>(u.size());
-#pragma omp parallel for if (size >= 65536) schedule(static)
-  for (int64_t i = 0; i < size; ++i) u[i] = rho * m[i] + t[i];
-  const std::span<const Fp2> us(u);
-  const std::array<Fp2, 3> g = round_sums(std::span<const Fp2>(w), us)[0];
-  return run_commit_phase(us, std::move(w), claim + rho * mu, g, schedule, params, transcript, proof);
+  std::array<Fp2, 3> g;
+  for (size_t c = 0; c < 3; ++c) g[c] = g_t[c] + rho * g_m[c];
+  return run_commit_phase(MaskedTable<F>{t, m, rho}, std::move(w), claim + rho * mu, g, schedule, params, transcript,
+                          proof);
 }
 
 // M's opened layer-0 rows as the proof stores them: F_p words, two per symbol of a K mask.
