@@ -70,6 +70,12 @@ std::optional<std::string> zero_knowledge_obstacle(const Plan& plan) {
   }
   for (const auto& decl : plan.lookups) {
     for (int t : decl.columns) ++needed[t];
+    // The committed-inverse LogUp claims a column's inverse up to twice (src/lookup/README.md,
+    // "Hiding"), and the inverse's mask spans the column's whole cube: a scalar column's one entry
+    // cannot hide two claims (and the inverse 1/(alpha - v) gives v away).
+    if (layers::mle_layout(plan.shapes[decl.columns[0]]).num_vars == 0) {
+      return "the lookup column '" + plan.names[decl.columns[0]] + "' is a scalar, too small to hide its inverse's claims";
+    }
   }
   for (const auto& range : plan.input_ranges) needed[range.tensor] += 2;
   for (size_t t = 0; t < plan.num_tensors(); ++t) {
