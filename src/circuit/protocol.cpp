@@ -204,7 +204,8 @@ std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routin
   return rest;
 }
 
-void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims) {
+void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims,
+                            const std::vector<layers::TensorClaim>& reveals) {
   // A claim repeated exactly (same point, same beta: e.g. add(x, x)) reveals nothing new; the same
   // point under another beta would, and counts.
   std::map<int, std::vector<std::vector<Fp2>>> points;
@@ -216,6 +217,7 @@ void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const
     s.emplace_back(c.point, *c.beta);
     points[c.tensor].push_back(c.point);
   }
+  for (const auto& r : reveals) points[r.tensor].push_back(r.point);
   for (const auto& [tensor, p] : points) {
     const unsigned vars = routing.mask_vars.at(tensor);
     if (!twin_claims_hide(p, vars, twin_mask_support(plan.shapes[tensor], vars))) {

@@ -99,7 +99,9 @@ std::vector<layers::TensorClaim> route_to_commitments(const ClaimRouting& routin
 // Prover side of zero knowledge: the twin values the proof reveals about each private tensor are
 // uniform only if its claims' functionals on the twin mask are independent (twin_masks.hpp);
 // throws zk::Error naming the tensor otherwise, rather than send a proof that leaks.
-void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims);
+// `reveals`: mask functionals a proof sent without a claim (ProverSession::mask_reveals), counted too.
+void check_twin_claims_hide(const Plan& plan, const ClaimRouting& routing, const std::vector<layers::TensorClaim>& claims,
+                            const std::vector<layers::TensorClaim>& reveals = {});
 
 // The twin masks of the tensors of one commitment (in routing order), for the prover: the weights'
 // and the private inputs' from their commitment's seed (so that setup, every proof and a third

@@ -65,6 +65,11 @@ class ProverSession : public layers::ProverContext {
     Fp2 value;
   };
   const std::vector<LibraRecord>& libra_masks() const { return libra_; }
+  // Mask functionals sent without a claim (note_mask_reveal), as claims without a value.
+  const std::vector<layers::TensorClaim>& mask_reveals() const { return mask_reveals_; }
+  void note_mask_reveal(int tensor, std::span<const Fp2> point) override {
+    mask_reveals_.push_back({tensor, std::vector<Fp2>(point.begin(), point.end()), Fp2(), std::nullopt});
+  }
 
   bool zk() const override { return zk_masks_ != nullptr; }
   const layers::MaskTensor* zk_mask(int tensor) override;
@@ -90,6 +95,7 @@ class ProverSession : public layers::ProverContext {
   Fp2 beta_;  // the current twin challenge
   std::vector<LibraRecord> libra_;
   std::function<sumcheck::MaskPolynomial(unsigned, unsigned)> mask_source_;
+  std::vector<layers::TensorClaim> mask_reveals_;
 };
 
 class VerifierSession : public layers::VerifierContext {

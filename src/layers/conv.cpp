@@ -286,6 +286,7 @@ void prove_conv(const IntNode& node, ProverContext& ctx, std::span<const TensorC
   const MleLayout xl = mle_layout(ctx.shape(xi)), wl = mle_layout(ctx.shape(wi));
   const bool x_private = ctx.zk_mask(xi) != nullptr;
   const std::vector<Fp2> pi = x_private ? ctx.challenges(xl.num_vars) : std::vector<Fp2>{};
+  if (x_private) ctx.note_mask_reveal(xi, pi);
   const auto eqn = eq_table(p.r_n), eqo = eq_table(p.r_o), eqy = eq_table(p.r_y), eqx = eq_table(p.r_x);
   const std::vector<Fp2> act = tap_sums(g, ctx.value(xi), eqn, eqy, eqx);
 

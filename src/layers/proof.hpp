@@ -173,6 +173,9 @@ class ProverContext {
   // What the layer sends for a tensor at a point: the MLE value, or in ZK mode, for a private
   // tensor, its twin at the current twin challenge (the output's beta, then each sumcheck's).
   virtual Fp2 evaluate(int tensor, std::span<const Fp2> point);
+  // A value the layer sends mixes M_V~(point) in without a claim at `point` (conv's phase-1 value):
+  // the prover's hiding check (circuit::check_twin_claims_hide) counts it with V's claims.
+  virtual void note_mask_reveal(int /*tensor*/, std::span<const Fp2> /*point*/) {}
   // The mask-derived table L(M_V) of a table L(V) built by `map` (IntTensor -> table over Fp or K),
   // or nullopt when V is public or the mode is plain (docs/zk.md: twin(tensor, L)).
   template <class Map>

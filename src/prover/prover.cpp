@@ -249,7 +249,7 @@ ProveResult prove(const io::ProvingKey& pk, const std::vector<layers::IntTensor>
   // Route every claim; public tensors need nothing from the prover.
   progress::report("prove: openings");
   if (zero_knowledge) {
-    circuit::check_twin_claims_hide(plan, routing, claims);
+    circuit::check_twin_claims_hide(plan, routing, claims, session.mask_reveals());
     // The layers' Libra masks follow the lookups' in the pool.
     const size_t first_slot = pool.used() - session.libra_masks().size();
     const auto& libra = session.libra_masks();
