@@ -73,12 +73,8 @@ MaskedLayout masked_layout(unsigned n_layer, std::span<const sumcheck::Term> ter
   return m;
 }
 
-// eq(0, x) over the coordinates [from, point.size()).
-Fp2 zero_extension_factor(std::span<const Fp2> point, size_t from) {
-  Fp2 f = Fp2::one();
-  for (size_t i = from; i < point.size(); ++i) f *= Fp2::one() - point[i];
-  return f;
-}
+// eq(0, x) over the coordinates [from, point.size()): a zero-extended table's factor.
+Fp2 zero_extension_factor(std::span<const Fp2> point, size_t from) { return eq_eval_at_index(point.subspan(from), 0); }
 
 Fp2 evaluate_ref(const sumcheck::TableRef& t, std::span<const Fp2> point) {
   return t.is_base() ? evaluate_mle(std::span<const Fp>(t.base_data(), t.size()), point)
@@ -147,11 +143,7 @@ const layers::MaskTensor* ProverSession::zk_mask(int tensor) {
 
 const std::vector<Fp2>& ProverSession::mask_mle(int tensor) {
   auto [it, fresh] = mask_mles_.try_emplace(tensor);
-  if (fresh) {
-    const auto& l = zk_masks_->at(tensor).limbs;
-    it->second = layers::combine_mask_limbs(
-        std::array{layers::mle_table(l[0]), layers::mle_table(l[1]), layers::mle_table(l[2]), layers::mle_table(l[3])});
-  }
+  if (fresh) it->second = layers::mask_table(zk_masks_->at(tensor));
   return it->second;
 }
 

@@ -109,11 +109,8 @@ std::function<Fp()> os_field_source() {
 }
 
 namespace {
-Fp2 zero_extension(std::span<const Fp2> point, size_t from) {
-  Fp2 f = Fp2::one();
-  for (size_t i = from; i < point.size(); ++i) f *= Fp2::one() - point[i];
-  return f;
-}
+// eq(0, x_high): the factor of a mask supported on the low `from` variables.
+Fp2 zero_extension(std::span<const Fp2> point, size_t from) { return eq_eval_at_index(point.subspan(from), 0); }
 }  // namespace
 
 pcs::CombinationClaim twin_combination(size_t poly, size_t mask_poly, unsigned support_vars,

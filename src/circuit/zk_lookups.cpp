@@ -64,12 +64,6 @@ std::vector<Fp2> full_mask(const std::vector<Fp>& c0, const std::vector<Fp>& c1,
   return m;
 }
 
-std::vector<Fp2> tensor_mask_table(const layers::MaskTensor& m) {
-  const auto& l = m.limbs;
-  return layers::combine_mask_limbs(
-      std::array{layers::mle_table(l[0]), layers::mle_table(l[1]), layers::mle_table(l[2]), layers::mle_table(l[3])});
-}
-
 void add_libra_claims(const std::vector<sumcheck::MaskClaim>& libra, const LibraPool& pool, size_t& slot,
                       const ClaimRouting& routing, ClaimLists& witness_claims) {
   for (const auto& m : libra) witness_claims.weighted.push_back(pool.claim(slot++, m, routing.pool_begin));
@@ -166,7 +160,7 @@ ZkLookupsProver prove_lookups_zk(const Plan& plan, const ClaimRouting& routing,
         if (it == masks.end()) {
           list.push_back(std::nullopt);
         } else {
-          list.push_back(std::span<const Fp2>(held.emplace_back(tensor_mask_table(it->second))));
+          list.push_back(std::span<const Fp2>(held.emplace_back(layers::mask_table(it->second))));
         }
       }
       const unsigned cv = layout.vars[t.column_inverse[c]];

@@ -89,6 +89,12 @@ std::vector<Fp2> combine_mask_limbs(const std::array<Table, 4>& t) {
   return out;
 }
 
+// The K-valued MLE table of a mask (each limb's mle_table, combined).
+inline std::vector<Fp2> mask_table(const MaskTensor& m) {
+  const auto& l = m.limbs;
+  return combine_mask_limbs(std::array{mle_table(l[0]), mle_table(l[1]), mle_table(l[2]), mle_table(l[3])});
+}
+
 // A sumcheck's claimed sum as the combination sum_i c_i v_i of values the node's proof sent (the
 // output claim, then e.g. a bias evaluation). In plain mode only the sum matters; in ZK mode the
 // values are twin evaluations at the context's current twin challenge, and the context adds the

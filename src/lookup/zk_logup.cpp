@@ -154,11 +154,7 @@ GroupStart start_group(Transcript& transcript, Group& g, std::span<const std::ve
   return st;
 }
 
-Fp2 zero_extension_factor(std::span<const Fp2> r, unsigned from) {
-  Fp2 f = Fp2::one();
-  for (size_t i = from; i < r.size(); ++i) f *= Fp2::one() - r[i];
-  return f;
-}
+Fp2 zero_extension_factor(std::span<const Fp2> r, unsigned from) { return eq_eval_at_index(r.subspan(from), 0); }
 
 Fp2 evaluate_ref(const sumcheck::TableRef& t, std::span<const Fp2> point) {
   return t.is_base() ? evaluate_mle(std::span<const Fp>(t.base_data(), t.size()), point)

@@ -103,10 +103,11 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof, std::vector<laye
   std::vector<layers::TensorClaim> claims;
   circuit::ClaimLists witness_claims, weight_claims, input_claims;
   circuit::ClaimLists inverse_claims;  // the lookup commitment's
+  const circuit::LibraPool pool(plan);  // its slots: the lookups' masks first, then the layers'
   size_t libra_slot = 0;
   if (zk_lookups) {
-    libra_slot = circuit::verify_lookups_zk(plan, routing, *proof.lookup_root, proof.zk_lookups, circuit::LibraPool(plan),
-                                            transcript, claims, witness_claims, inverse_claims);
+    libra_slot = circuit::verify_lookups_zk(plan, routing, *proof.lookup_root, proof.zk_lookups, pool, transcript, claims,
+                                            witness_claims, inverse_claims);
   }
   for (size_t k = 0; k < plan.tables.size() && !zk_lookups; ++k) {
     std::vector<std::vector<int64_t>> shapes;
@@ -129,7 +130,6 @@ void verify(const io::VerifyingKey& vk, const io::Proof& proof, std::vector<laye
 
   if (vk.zero_knowledge) {
     // Every masked sumcheck's g(point), against its slot of the Libra pool (witness commitment).
-    const circuit::LibraPool pool(plan);
     const auto& libra = session.libra_claims();
     for (size_t i = 0; i < libra.size(); ++i) {
       witness_claims.weighted.push_back(pool.claim(libra_slot + i, libra[i], routing.pool_begin));

@@ -19,10 +19,20 @@ std::vector<Fp2> random_point(unsigned n) {
 }
 
 Fp2 mask_table_eval(const TwinMask& m, std::span<const Fp2> point) {
-  const auto& l = m.tensor.limbs;
-  const auto t = layers::combine_mask_limbs(
-      std::array{layers::mle_table(l[0]), layers::mle_table(l[1]), layers::mle_table(l[2]), layers::mle_table(l[3])});
-  return evaluate_mle(std::span<const Fp2>(t), point);
+  return evaluate_mle(std::span<const Fp2>(layers::mask_table(m.tensor)), point);
+}
+
+// y = 3 x for one input x of `shape`.
+layers::IntGraph times_three(const layers::Shape& shape) {
+  layers::IntGraph g;
+  const int x = g.add_input("x", shape, 0, 1.0, 10);
+  layers::IntNode n;
+  n.op = "mul_const";
+  n.name = "m";
+  n.inputs = {x};
+  n.attrs = {{"c", {3}}};
+  g.outputs = {g.add_node(n, {"y"}, 0, 1.0)};
+  return g;
 }
 
 // The tensor-shaped mask the layers see is m~(x_low) eq(0, x_high) for the committed coordinates m,
@@ -101,15 +111,8 @@ TEST(TwinMasks, HidingCheckCountsIndependentFunctionals) {
 // The same check through the driver's entry point: a revealed mask functional without a claim
 // (conv's M_X(pi)) counts like a claim.
 TEST(TwinMasks, RevealsCountAgainstTheMask) {
-  layers::IntGraph g;
-  const int x = g.add_input("x", {}, 0, 1.0, 10);
-  layers::IntNode n;
-  n.op = "mul_const";
-  n.name = "m";
-  n.inputs = {x};
-  n.attrs = {{"c", {3}}};
-  g.outputs = {g.add_node(n, {"y"}, 0, 1.0)};
-  const Plan plan = make_plan(g, {true, true, true});
+  const Plan plan = make_plan(times_three({}), {true, true, true});
+  const int x = plan.graph.inputs.at(0);
   const ClaimRouting routing = route_claims(plan, true);
   std::vector<layers::TensorClaim> one = {{x, {}, Fp2::one(), Fp2(Fp(5))}};
   EXPECT_NO_THROW(check_twin_claims_hide(plan, routing, one));
@@ -120,15 +123,7 @@ TEST(TwinMasks, RevealsCountAgainstTheMask) {
 
 // Every slot the prover takes is opened by the verifier's weighted claim on the right polynomial.
 TEST(LibraPool, TakenMasksOpenAsWeightedClaims) {
-  layers::IntGraph g;
-  const int x = g.add_input("x", {16, 16}, 0, 1.0, 10);
-  layers::IntNode n;
-  n.op = "mul_const";
-  n.name = "m";
-  n.inputs = {x};
-  n.attrs = {{"c", {3}}};
-  g.outputs = {g.add_node(n, {"y"}, 0, 1.0)};
-  LibraPool pool(make_plan(g, {true, true, true}));
+  LibraPool pool(make_plan(times_three({16, 16}), {true, true, true}));
   pool.sample();
   for (size_t slot = 0; slot < 8; ++slot) {
     const unsigned vars = 3 + static_cast<unsigned>(slot), degree = 1 + static_cast<unsigned>(slot % 4);

@@ -11,6 +11,7 @@
 
 #include "circuit/plan.hpp"
 #include "circuit/session.hpp"
+#include "circuit/twin_masks.hpp"
 #include "field/random.hpp"
 #include "poly/multilinear.hpp"
 
@@ -95,31 +96,20 @@ inline HarnessResult run_layer_proofs(const layers::IntGraph& graph, const std::
 namespace zk::testing {
 
 // A fresh uniform mask per private (committed) tensor: the harness's stand-in for the mask tables
-// the driver will commit. From the OS CSPRNG, so two runs differ.
+// the driver commits (dense here: random on every real entry, where the driver's are sparse). From
+// the OS CSPRNG, so two runs differ.
 inline std::map<int, layers::MaskTensor> random_masks(const circuit::Plan& plan) {
   std::map<int, layers::MaskTensor> masks;
   for (size_t t = 0; t < plan.num_tensors(); ++t) {
     if (plan.roles[t] == circuit::Role::Public) continue;
-    layers::MaskTensor m;
-    for (auto& limb : m.limbs) limb = layers::IntTensor(plan.shapes[t]);
-    for (size_t i = 0; i < m.limbs[0].data.size(); ++i) {
-      const Fp2 v = random_fp2();
-      for (int c = 0; c < 2; ++c) {
-        const uint64_t x = (c == 0 ? v.c0() : v.c1()).value();
-        m.limbs[2 * c].data[i] = static_cast<int64_t>(x & 0xffffffffu);
-        m.limbs[2 * c + 1].data[i] = static_cast<int64_t>(x >> 32);
-      }
-    }
-    masks.emplace(static_cast<int>(t), std::move(m));
+    const unsigned n = layers::mle_layout(plan.shapes[t]).num_vars;
+    masks.emplace(static_cast<int>(t), circuit::make_twin_mask(plan.shapes[t], n, circuit::os_field_source()).tensor);
   }
   return masks;
 }
 
 inline Fp2 mask_evaluation(const layers::MaskTensor& m, std::span<const Fp2> point) {
-  const auto& l = m.limbs;
-  const auto table = layers::combine_mask_limbs(
-      std::array{layers::mle_table(l[0]), layers::mle_table(l[1]), layers::mle_table(l[2]), layers::mle_table(l[3])});
-  return evaluate_mle(std::span<const Fp2>(table), point);
+  return evaluate_mle(std::span<const Fp2>(layers::mask_table(m)), point);
 }
 
 // The checks that stand in for the driver's openings in ZK mode, on the claims a verifier
